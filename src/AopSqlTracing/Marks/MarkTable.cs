@@ -1,0 +1,21 @@
+using System.Runtime.CompilerServices;
+
+namespace AopSqlTracing.Marks;
+
+/// <summary>
+/// Marks kept beside the objects they describe. Keys are held weakly, so a marked command, connection
+/// or scope that the application drops is collected together with its mark.
+/// </summary>
+internal static class MarkTable
+{
+    private static readonly ConditionalWeakTable<object, TraceMark> Marks = new();
+
+    public static void Set(object owner, TraceMark mark) => Marks.AddOrUpdate(owner, mark);
+
+    public static void Clear(object owner) => Marks.Remove(owner);
+
+    public static TraceMark? Get(object owner) => Marks.TryGetValue(owner, out var mark) ? mark : null;
+
+    /// <summary>Reads and removes in one step: a command's mark is used up by its execution, as in the seed.</summary>
+    public static TraceMark? Take(object owner) => Marks.TryGetValue(owner, out var mark) && Marks.Remove(owner) ? mark : null;
+}

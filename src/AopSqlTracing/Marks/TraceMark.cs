@@ -1,0 +1,16 @@
+using System.Diagnostics;
+
+namespace AopSqlTracing.Marks;
+
+/// <summary>
+/// What <see cref="SqlTracing"/> records beside a command, connection or scope: "traced", with or without a parent.
+/// Holds the parent's context, never the Activity, so a mark keeps no span alive.
+/// </summary>
+internal sealed class TraceMark
+{
+    public static readonly TraceMark WithoutParent = new(null);
+
+    public TraceMark(ActivityContext? parent) => Parent = parent;
+
+    public ActivityContext? Parent { get; }
+}

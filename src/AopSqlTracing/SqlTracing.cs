@@ -1,0 +1,110 @@
+using System.Data;
+using System.Diagnostics;
+using AopSqlTracing.Marks;
+using AopSqlTracing.Proxies;
+
+namespace AopSqlTracing;
+
+/// <summary>
+/// Marks commands and connections for tracing, the .NET form of the seed's <c>set_traced</c>, <c>set_parent_span</c>,
+/// <c>clear_traced</c>, <c>get_traced</c>, <c>get_parent_span</c> and <c>has_parent_span</c>.
+/// </summary>
+/// <remarks>
+/// A mark on a command is used up by its next execution. A mark on a connection holds until its transaction
+/// commits or rolls back, or until <c>ClearTraced</c>. Marks are kept beside the objects (never inside them) and
+/// hold only the parent's <see cref="ActivityContext"/>, so they keep neither the object nor the parent span alive.
+/// </remarks>
+public static class SqlTracing
+{
+    /// <summary>The name of the <see cref="ActivitySource"/> every span of this library comes from; add it to your tracer provider.</summary>
+    public const string ActivitySourceName = "AopSqlTracing";
+
+    /// <summary>Marks <paramref name="command"/> for tracing at its next execution, under the usual parent.</summary>
+    /// <param name="command">A command made by a traced connection.</param>
+    public static void SetTraced(this IDbCommand command) => MarkTable.Set(Owner(command), TraceMark.WithoutParent);
+
+    /// <summary>Marks <paramref name="command"/> for tracing at its next execution, as a child of <paramref name="span"/>.</summary>
+    /// <param name="command">A command made by a traced connection.</param>
+    /// <param name="span">A started span; only its context is kept.</param>
+    public static void SetParentSpan(this IDbCommand command, Activity span) => MarkTable.Set(Owner(command), Mark(span));
+
+    /// <summary>Marks <paramref name="command"/> for tracing under a parent known by its context, such as one from another process.</summary>
+    /// <param name="command">A command made by a traced connection.</param>
+    /// <param name="parent">A valid (non-default) span context.</param>
+    public static void SetParentSpan(this IDbCommand command, ActivityContext parent) => MarkTable.Set(Owner(command), Mark(parent));
+
+    /// <summary>Removes the command's mark; spans already made are not affected.</summary>
+    /// <param name="command">Any command.</param>
+    public static void ClearTraced(this IDbCommand command) => MarkTable.Clear(Owner(command));
+
+    /// <summary>Tells whether the command is marked for tracing.</summary>
+    /// <param name="command">Any command.</param>
+    /// <returns><see langword="true"/> when marked.</returns>
+    public static bool GetTraced(this IDbCommand command) => MarkTable.Get(Owner(command)) is not null;
+
+    /// <summary>Gets the parent the command is marked with, if any.</summary>
+    /// <param name="command">Any command.</param>
+    /// <returns>The parent's context, or <see langword="null"/> when unmarked or marked without a parent.</returns>
+    public static ActivityContext? GetParentSpan(this IDbCommand command) => MarkTable.Get(Owner(command))?.Parent;
+
+    /// <summary>Tells whether the command is marked with a parent span.</summary>
+    /// <param name="command">Any command.</param>
+    /// <returns><see langword="true"/> when a parent was given.</returns>
+    public static bool HasParentSpan(this IDbCommand command) => GetParentSpan(command).HasValue;
+
+    /// <summary>Traces every command run on <paramref name="connection"/> until its transaction ends, under the usual parent.</summary>
+    /// <param name="connection">A traced connection.</param>
+    public static void SetTraced(this IDbConnection connection) => MarkTable.Set(Owner(connection), TraceMark.WithoutParent);
+
+    /// <summary>Traces every command run on <paramref name="connection"/> until its transaction ends, as children of <paramref name="span"/>.</summary>
+    /// <param name="connection">A traced connection.</param>
+    /// <param name="span">A started span; only its context is kept.</param>
+    public static void SetParentSpan(this IDbConnection connection, Activity span) => MarkTable.Set(Owner(connection), Mark(span));
+
+    /// <summary>Traces every command run on <paramref name="connection"/> until its transaction ends, under a parent known by its context.</summary>
+    /// <param name="connection">A traced connection.</param>
+    /// <param name="parent">A valid (non-default) span context.</param>
+    public static void SetParentSpan(this IDbConnection connection, ActivityContext parent) => MarkTable.Set(Owner(connection), Mark(parent));
+
+    /// <summary>Stops tracing the connection's commands from now on (the seed's <c>clear_traced</c>), without touching spans already made.</summary>
+    /// <param name="connection">Any connection.</param>
+    public static void ClearTraced(this IDbConnection connection) => MarkTable.Clear(Owner(connection));
+
+    /// <summary>Tells whether the connection is marked for tracing.</summary>
+    /// <param name="connection">Any connection.</param>
+    /// <returns><see langword="true"/> when marked.</returns>
+    public static bool GetTraced(this IDbConnection connection) => MarkTable.Get(Owner(connection)) is not null;
+
+    /// <summary>Gets the parent the connection is marked with, if any.</summary>
+    /// <param name="connection">Any connection.</param>
+    /// <returns>The parent's context, or <see langword="null"/> when unmarked or marked without a parent.</returns>
+    public static ActivityContext? GetParentSpan(this IDbConnection connection) => MarkTable.Get(Owner(connection))?.Parent;
+
+    /// <summary>Tells whether the connection is marked with a parent span.</summary>
+    /// <param name="connection">Any connection.</param>
+    /// <returns><see langword="true"/> when a parent was given.</returns>
+    public static bool HasParentSpan(this IDbConnection connection) => GetParentSpan(connection).HasValue;
+
+    // Marks are keyed on the provider's object, so a mark set through our proxy or through Unwrap() is one mark.
+    private static object Owner(object target, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(target))] string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(target, name);
+        return ProxyTargets.Unwrap(target);
+    }
+
+    private static TraceMark Mark(Activity span)
+    {
+        ArgumentNullException.ThrowIfNull(span);
+        return Mark(span.Context, nameof(span));
+    }
+
+    private static TraceMark Mark(ActivityContext parent, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(parent))] string? name = null)
+    {
+        if (parent == default)
+        {
+            throw new ArgumentException("A parent span context must be a valid context: a started Activity's Context or one extracted from a propagated trace, not default.", name);
+        }
+
+        return new TraceMark(parent);
+    }
+}

@@ -1,0 +1,14 @@
+namespace AopSqlTracing.Statements;
+
+/// <summary>What the classifier could tell of one SQL text.</summary>
+/// <param name="Kind">The seed's span name: <c>select</c>, <c>create_table</c>, … or <c>textclause</c>.</param>
+/// <param name="Operation">The operation in SQL words (<c>SELECT</c>, <c>CREATE TABLE</c>), or null when not one recognisable statement.</param>
+/// <param name="Collection">The first table the statement names, when it can be told.</param>
+/// <param name="NormalizedText">The text with runs of whitespace outside literals collapsed to one space.</param>
+internal sealed record StatementInfo(string Kind, string? Operation, string? Collection, string NormalizedText)
+{
+    public const string TextClause = "textclause";
+
+    /// <summary>The OpenTelemetry query summary: operation and table (<c>SELECT users</c>), or the operation alone.</summary>
+    public string? Summary { get; } = Operation is null ? null : Collection is null ? Operation : Operation + " " + Collection;
+}
