@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace AopSqlTracing.Tests.Support;
 
 /// <summary>
-/// The mock tracer: records the spans of one test. The test runs under its own root Activity, and only spans of
+/// The mock tracer: records the SQL spans of one test. The test runs under its own root Activity, and only spans of
 /// that trace are kept, so tests running in parallel (each with its own listener) never see each other's spans.
 /// </summary>
 public sealed class SpanRecorder : IDisposable
@@ -41,10 +41,10 @@ public sealed class SpanRecorder : IDisposable
     public Activity Root { get; }
 
     /// <summary>Gets the finished SQL spans of this test, in the order they started.</summary>
-    public IReadOnlyList<Activity> Spans => [.. _stopped.Where(IsSql).OrderBy(activity => activity.StartTimeUtc)];
+    public IReadOnlyList<Activity> Spans => [.. _stopped.OrderBy(activity => activity.StartTimeUtc)];
 
     /// <summary>Gets the SQL spans of this test that started, finished or not.</summary>
-    public IReadOnlyList<Activity> StartedSpans => [.. _started.Where(IsSql).OrderBy(activity => activity.StartTimeUtc)];
+    public IReadOnlyList<Activity> StartedSpans => [.. _started.OrderBy(activity => activity.StartTimeUtc)];
 
     /// <summary>Starts a span to be used as an explicit parent, without making it <see cref="Activity.Current"/>.</summary>
     public Activity StartParent(string name = "parent span")
@@ -75,7 +75,7 @@ public sealed class SpanRecorder : IDisposable
     private void Keep(ConcurrentQueue<Activity> spans, Activity activity)
     {
         // Root is not assigned yet while the root itself starts.
-        if (Root is not null && _belongs(activity))
+        if (Root is not null && IsSql(activity) && _belongs(activity))
         {
             spans.Enqueue(activity);
         }
