@@ -48,6 +48,36 @@ internal static class SqlSpanFactory
         return Start(activity);
     }
 
+    /// <summary>Starts the one client span of a whole batch, or returns null when no listener samples it.</summary>
+    /// <param name="batch">The provider's batch (not our proxy).</param>
+    /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/>.</param>
+    public static Activity? StartBatch(DbBatch batch, ActivityContext parent)
+    {
+        BatchStatements statements;
+        try
+        {
+            statements = BatchStatements.Of(batch);
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("classify", exception);
+            return null;
+        }
+
+        var activity = Create(statements.Name, ActivityKind.Client, parent);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        if (activity.IsAllDataRequested)
+        {
+            TagBatch(activity, batch, statements);
+        }
+
+        return Start(activity);
+    }
+
     /// <summary>Finishes a span that ended well; a null span (not traced) is ignored.</summary>
     public static void Stop(Activity? activity)
     {
@@ -80,7 +110,8 @@ internal static class SqlSpanFactory
             if (activity.IsAllDataRequested)
             {
                 activity.SetTag(DbAttributes.ErrorType, exception.GetType().FullName);
-                if (exception is DbException dbException)
+                // Providers wrap a server-side cancellation in OperationCanceledException; its code is inside.
+                if ((exception as DbException ?? exception.InnerException as DbException) is { } dbException)
                 {
                     activity.SetTag(DbAttributes.ResponseStatusCode, dbException.SqlState ?? dbException.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
@@ -146,13 +177,7 @@ internal static class SqlSpanFactory
     {
         try
         {
-            var connection = command.Connection;
-            if (connection is not null)
-            {
-                activity.SetTag(DbAttributes.SystemName, DbSystemNames.Of(connection.GetType()));
-                activity.SetTag(DbAttributes.Namespace, connection.Database);
-            }
-
+            TagConnection(activity, command.Connection);
             activity.SetTag(DbAttributes.QueryText, statement.NormalizedText);
             if (statement.Operation is not null)
             {
@@ -168,6 +193,50 @@ internal static class SqlSpanFactory
         catch (Exception exception)
         {
             SqlTracingEventSource.Log.TracingFailed("tags", exception);
+        }
+    }
+
+    private static void TagBatch(Activity activity, DbBatch batch, BatchStatements statements)
+    {
+        try
+        {
+            TagConnection(activity, batch.Connection);
+            activity.SetTag(DbAttributes.QueryText, statements.Text);
+            activity.SetTag(DbAttributes.OperationName, statements.Operation);
+            if (statements.Count >= 2)
+            {
+                activity.SetTag(DbAttributes.BatchSize, statements.Count);
+            }
+
+            if (statements.Collection is not null)
+            {
+                activity.SetTag(DbAttributes.CollectionName, statements.Collection);
+            }
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("tags", exception);
+        }
+    }
+
+    private static void TagConnection(Activity activity, DbConnection? connection)
+    {
+        if (connection is null)
+        {
+            return;
+        }
+
+        var system = DbSystemNames.Of(connection.GetType());
+        activity.SetTag(DbAttributes.SystemName, system);
+        activity.SetTag(DbAttributes.Namespace, connection.Database);
+        var server = ServerEndpoints.Of(connection, system);
+        if (server.Address is not null)
+        {
+            activity.SetTag(DbAttributes.ServerAddress, server.Address);
+            if (server.Port is { } port)
+            {
+                activity.SetTag(DbAttributes.ServerPort, port);
+            }
         }
     }
 }

@@ -16,18 +16,31 @@ internal static class CommandTracing
     {
         // Used up by this execution whatever happens next, as the seed clears a statement's mark.
         var commandMark = MarkTable.Take(command);
+        return ChooseParent(commandMark, command.Connection, connection, out var parent)
+            ? SqlSpanFactory.StartCommand(command, parent)
+            : null;
+    }
+
+    public static Activity? Begin(DbBatch batch, ConnectionContext connection)
+        => ChooseParent(null, batch.Connection, connection, out var parent)
+            ? SqlSpanFactory.StartBatch(batch, parent)
+            : null;
+
+    private static bool ChooseParent(TraceMark? commandMark, DbConnection? executingOn, ConnectionContext connection, out ActivityContext parent)
+    {
+        parent = default;
         if (!connection.Database.IsTracingEnabled || !SqlSpanFactory.HasListeners)
         {
-            return null;
+            return false;
         }
 
-        var connectionMark = MarkTable.Get(command.Connection ?? connection.Target);
+        var connectionMark = MarkTable.Get(executingOn ?? connection.Target);
         if (commandMark is null && connectionMark is null && !connection.Database.Options.TraceAllCommands)
         {
-            return null;
+            return false;
         }
 
-        var parent = commandMark?.Parent ?? connectionMark?.Parent ?? default;
-        return SqlSpanFactory.StartCommand(command, parent);
+        parent = commandMark?.Parent ?? connectionMark?.Parent ?? default;
+        return true;
     }
 }

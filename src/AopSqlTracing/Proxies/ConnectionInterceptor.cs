@@ -4,14 +4,14 @@ using Castle.DynamicProxy;
 namespace AopSqlTracing.Proxies;
 
 /// <summary>
-/// Hands out proxied commands and transactions from one traced connection, and ends the spans of readers
+/// Hands out proxied commands, batches and transactions from one traced connection, and ends the spans of readers
 /// still open when the connection closes under them.
 /// </summary>
 internal sealed class ConnectionInterceptor(ConnectionContext connection) : ITracingInterceptor
 {
     public static readonly string[] InterceptedMethods =
     [
-        "CreateDbCommand", "BeginDbTransaction", "BeginDbTransactionAsync",
+        "CreateDbCommand", "CreateDbBatch", "BeginDbTransaction", "BeginDbTransactionAsync",
         nameof(DbConnection.Close), nameof(DbConnection.CloseAsync), "Dispose", nameof(DbConnection.DisposeAsync),
     ];
 
@@ -22,6 +22,11 @@ internal sealed class ConnectionInterceptor(ConnectionContext connection) : ITra
             case "CreateDbCommand":
                 invocation.Proceed();
                 invocation.ReturnValue = DbProxyFactory.CreateCommand((DbCommand)invocation.ReturnValue!, connection);
+                break;
+            case "CreateDbBatch":
+                // Providers without batches throw NotSupportedException here, exactly as without tracing.
+                invocation.Proceed();
+                invocation.ReturnValue = DbProxyFactory.CreateBatch((DbBatch)invocation.ReturnValue!, connection);
                 break;
             case "BeginDbTransaction":
                 invocation.Proceed();

@@ -15,7 +15,8 @@ internal static class DbProxyFactory
 {
     private static readonly ProxyGenerator Generator = new();
     private static readonly ProxyGenerationOptions ConnectionOptions = new(new InterceptedMethodsHook(ConnectionInterceptor.InterceptedMethods));
-    private static readonly ProxyGenerationOptions CommandOptions = new(new InterceptedMethodsHook(CommandInterceptor.InterceptedMethods));
+    private static readonly ProxyGenerationOptions CommandOptions = new(new InterceptedMethodsHook(ExecutionInterceptor.InterceptedMethods));
+    private static readonly ProxyGenerationOptions BatchOptions = new(new InterceptedMethodsHook(ExecutionInterceptor.InterceptedMethods));
     private static readonly ProxyGenerationOptions TransactionOptions = new(new InterceptedMethodsHook(TransactionInterceptor.InterceptedMethods));
     private static readonly ProxyGenerationOptions ReaderOptions = new(new InterceptedMethodsHook(ReaderInterceptor.InterceptedMethods));
 
@@ -28,7 +29,10 @@ internal static class DbProxyFactory
     }
 
     public static DbCommand CreateCommand(DbCommand target, ConnectionContext connection)
-        => Create<DbCommand>(target, CommandOptions, new CommandInterceptor(connection));
+        => Create<DbCommand>(target, CommandOptions, new ExecutionInterceptor(connection));
+
+    public static DbBatch CreateBatch(DbBatch target, ConnectionContext connection)
+        => Create<DbBatch>(target, BatchOptions, new ExecutionInterceptor(connection));
 
     public static DbTransaction CreateTransaction(DbTransaction target, ConnectionContext connection)
         => Create<DbTransaction>(target, TransactionOptions, new TransactionInterceptor(connection));

@@ -7,11 +7,12 @@ using Castle.DynamicProxy;
 namespace AopSqlTracing.Proxies;
 
 /// <summary>
-/// Traces the executions of one proxied command, and unwraps our proxies on their way into the provider.
-/// Its <c>Connection</c> getter is not intercepted: it reports the provider's connection, so clients that pick
-/// behaviour from the connection's type (Dapper's PostgreSQL arrays) behave as they do without tracing.
+/// Traces the executions of one proxied command or batch (they share their method names), and unwraps our
+/// proxies on their way into the provider. The <c>Connection</c> getter is not intercepted: it reports the
+/// provider's connection, so clients that pick behaviour from the connection's type (Dapper's PostgreSQL
+/// arrays) behave as they do without tracing.
 /// </summary>
-internal sealed class CommandInterceptor(ConnectionContext connection) : ITracingInterceptor
+internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITracingInterceptor
 {
     public static readonly string[] InterceptedMethods =
     [
@@ -73,7 +74,9 @@ internal sealed class CommandInterceptor(ConnectionContext connection) : ITracin
     // Runs the call; its span, if traced, is returned still open, or already failed when the call threw.
     private Activity? ProceedTraced(IInvocation invocation)
     {
-        var activity = CommandTracing.Begin((DbCommand)invocation.InvocationTarget!, connection);
+        var activity = invocation.InvocationTarget is DbCommand command
+            ? CommandTracing.Begin(command, connection)
+            : CommandTracing.Begin((DbBatch)invocation.InvocationTarget!, connection);
         try
         {
             invocation.Proceed();

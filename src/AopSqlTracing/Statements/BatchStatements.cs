@@ -1,0 +1,40 @@
+using System.Data.Common;
+
+namespace AopSqlTracing.Statements;
+
+/// <summary>
+/// What a batch's span is called and carries: the statements' common kind (or <c>batch</c> when they differ),
+/// <c>BATCH INSERT</c>-style operation name per the OpenTelemetry conventions, and the texts joined.
+/// </summary>
+internal sealed record BatchStatements(string Name, string Operation, string? Collection, string Text, int Count)
+{
+    public const string MixedName = "batch";
+
+    public static BatchStatements Of(DbBatch batch)
+    {
+        var commands = batch.BatchCommands;
+        if (commands.Count == 0)
+        {
+            return new BatchStatements(MixedName, "BATCH", null, string.Empty, 0);
+        }
+
+        var first = StatementClassifier.Classify(commands[0].CommandText);
+        var sameKind = true;
+        var sameCollection = true;
+        var texts = new string[commands.Count];
+        texts[0] = first.NormalizedText;
+        for (var i = 1; i < commands.Count; i++)
+        {
+            var statement = StatementClassifier.Classify(commands[i].CommandText);
+            texts[i] = statement.NormalizedText;
+            sameKind &= statement.Kind == first.Kind;
+            sameCollection &= statement.Collection == first.Collection;
+        }
+
+        var name = sameKind ? first.Kind : MixedName;
+        var operation = !sameKind || first.Operation is null ? "BATCH"
+            : commands.Count == 1 ? first.Operation
+            : "BATCH " + first.Operation;
+        return new BatchStatements(name, operation, sameCollection ? first.Collection : null, string.Join("; ", texts), commands.Count);
+    }
+}

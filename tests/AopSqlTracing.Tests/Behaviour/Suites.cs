@@ -1,0 +1,12 @@
+using AopSqlTracing.Tests.Providers;
+
+namespace AopSqlTracing.Tests.Behaviour;
+
+// Each behaviour suite, once per engine. PostgreSQL classes skip with a reason when AOPSQL_POSTGRES is not set.
+public sealed class SqliteAsync : AsyncSuite<SqliteProvider>;
+
+public sealed class PostgresAsync : AsyncSuite<PostgresProvider>;
+
+public sealed class SqliteReaders : ReaderSuite<SqliteProvider>;
+
+public sealed class PostgresReaders : ReaderSuite<PostgresProvider>;

@@ -1,0 +1,25 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace AopSqlTracing.Tests.Providers;
+
+/// <summary>
+/// PostgreSQL through Npgsql, at the connection string in <c>AOPSQL_POSTGRES</c> (set by <c>.ci/run</c>).
+/// Without it the PostgreSQL tests are skipped, so <c>dotnet test</c> stays green on a machine without a server.
+/// </summary>
+public sealed class PostgresProvider : IDatabaseProvider
+{
+    public const string ConnectionStringVariable = "AOPSQL_POSTGRES";
+
+    public static string? ConnectionString => Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } value ? value : null;
+
+    public string? SkipReason => ConnectionString is null
+        ? $"PostgreSQL is not configured: set {ConnectionStringVariable} to an Npgsql connection string (bash .ci/run does)."
+        : null;
+
+    public string SystemName => "postgresql";
+
+    public string IdentityColumn => "SERIAL PRIMARY KEY";
+
+    public DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
+}
