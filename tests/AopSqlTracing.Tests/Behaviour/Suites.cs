@@ -10,3 +10,11 @@ public sealed class PostgresAsync : AsyncSuite<PostgresProvider>;
 public sealed class SqliteReaders : ReaderSuite<SqliteProvider>;
 
 public sealed class PostgresReaders : ReaderSuite<PostgresProvider>;
+
+public sealed class SqliteErrors : ErrorSuite<SqliteProvider>;
+
+public sealed class PostgresErrors : ErrorSuite<PostgresProvider>;
+
+public sealed class SqliteDapper : DapperSuite<SqliteProvider>;
+
+public sealed class PostgresDapper : DapperSuite<PostgresProvider>;

@@ -1,0 +1,68 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using AopSqlTracing.Tests.Providers;
+using AopSqlTracing.Tests.Support;
+
+namespace AopSqlTracing.Tests.Behaviour;
+
+/// <summary>SQL errors reach the caller unchanged; their spans are finished, marked as errors and carry the provider's code.</summary>
+public abstract class ErrorSuite<TProvider> : ProviderFixture<TProvider>
+    where TProvider : IDatabaseProvider, new()
+{
+    [SkippableFact]
+    public void ConstraintViolation_SameExceptionAsUntraced_AndErrorSpanWithCode()
+    {
+        using var raw = OpenRaw();
+        using var connection = Open();
+        CreateUsers(raw);
+        CreateUsers(connection);
+        const string duplicate = "INSERT INTO users (name) VALUES ('Ada')";
+
+        var untraced = Assert.ThrowsAny<DbException>(() => raw.Execute(duplicate));
+        var traced = Assert.ThrowsAny<DbException>(() => connection.Execute(duplicate));
+
+        Assert.Equal(untraced.GetType(), traced.GetType());
+        Assert.Equal(untraced.Message, traced.Message);
+        AssertErrorSpan(traced);
+    }
+
+    [SkippableFact]
+    public void SyntaxError_SameExceptionAsUntraced_AndErrorSpan()
+    {
+        using var raw = OpenRaw();
+        using var connection = Open();
+        const string broken = "SELEC nothing FROM nowhere";
+
+        var untraced = Assert.ThrowsAny<DbException>(() => raw.Execute(broken));
+        var traced = Assert.ThrowsAny<DbException>(() => connection.Execute(broken));
+
+        Assert.Equal(untraced.GetType(), traced.GetType());
+        Assert.Equal(untraced.Message, traced.Message);
+        var span = AssertErrorSpan(traced);
+        Assert.Equal("textclause", span.DisplayName);
+    }
+
+    [SkippableFact]
+    public void ThrownException_IsTheProvidersObject_WithItsOwnStack()
+    {
+        using var connection = Open();
+
+        var error = Assert.ThrowsAny<DbException>(() => connection.Execute("SELECT * FROM missing_table"));
+
+        Assert.DoesNotContain("Castle.Proxies", error.StackTrace!.Split('\n')[0], StringComparison.Ordinal);
+        Assert.Contains(Provider.CreateConnection().GetType().Namespace!, error.StackTrace, StringComparison.Ordinal);
+        AssertErrorSpan(error);
+    }
+
+    private Activity AssertErrorSpan(DbException error)
+    {
+        var span = Assert.Single(Recorder.Spans);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(error.Message, span.StatusDescription);
+        Assert.Equal(error.GetType().FullName, span.GetTagItem("error.type"));
+        Assert.Equal(error.SqlState ?? error.ErrorCode.ToString(CultureInfo.InvariantCulture), span.GetTagItem("db.response.status_code"));
+        Assert.Contains(span.Events, e => e.Name == "exception");
+        return span;
+    }
+}
