@@ -2,16 +2,17 @@ using System.Data;
 using System.Diagnostics;
 using AopSqlTracing.Marks;
 using AopSqlTracing.Proxies;
+using Autofac;
 
 namespace AopSqlTracing;
 
 /// <summary>
-/// Marks commands and connections for tracing, the .NET form of the seed's <c>set_traced</c>, <c>set_parent_span</c>,
+/// Marks commands, connections and lifetime scopes for tracing, the .NET form of the seed's <c>set_traced</c>, <c>set_parent_span</c>,
 /// <c>clear_traced</c>, <c>get_traced</c>, <c>get_parent_span</c> and <c>has_parent_span</c>.
 /// </summary>
 /// <remarks>
 /// A mark on a command is used up by its next execution. A mark on a connection holds until its transaction
-/// commits or rolls back, or until <c>ClearTraced</c>. Marks are kept beside the objects (never inside them) and
+/// commits or rolls back, or until <c>ClearTraced</c>; so does a mark on a lifetime scope, which also ends with the scope. Marks are kept beside the objects (never inside them) and
 /// hold only the parent's <see cref="ActivityContext"/>, so they keep neither the object nor the parent span alive.
 /// </remarks>
 public static class SqlTracing
@@ -84,6 +85,48 @@ public static class SqlTracing
     /// <param name="connection">Any connection.</param>
     /// <returns><see langword="true"/> when a parent was given.</returns>
     public static bool HasParentSpan(this IDbConnection connection) => GetParentSpan(connection).HasValue;
+
+    /// <summary>
+    /// Traces every command run through traced connections resolved from <paramref name="scope"/> or its child scopes,
+    /// until a transaction on one of them commits or rolls back, or the scope ends (the seed's Session).
+    /// </summary>
+    /// <param name="scope">A lifetime scope, typically one unit of work (request, message, job).</param>
+    public static void SetTraced(this ILifetimeScope scope) => ScopeMarks.Set(ScopeOwner(scope), TraceMark.WithoutParent);
+
+    /// <summary>Like <see cref="SetTraced(ILifetimeScope)"/>, with <paramref name="span"/> as the parent of those commands.</summary>
+    /// <param name="scope">A lifetime scope.</param>
+    /// <param name="span">A started span; only its context is kept.</param>
+    public static void SetParentSpan(this ILifetimeScope scope, Activity span) => ScopeMarks.Set(ScopeOwner(scope), Mark(span));
+
+    /// <summary>Like <see cref="SetTraced(ILifetimeScope)"/>, under a parent known by its context.</summary>
+    /// <param name="scope">A lifetime scope.</param>
+    /// <param name="parent">A valid (non-default) span context.</param>
+    public static void SetParentSpan(this ILifetimeScope scope, ActivityContext parent) => ScopeMarks.Set(ScopeOwner(scope), Mark(parent));
+
+    /// <summary>Removes the scope's own mark; marks of its parent scopes still apply.</summary>
+    /// <param name="scope">A lifetime scope.</param>
+    public static void ClearTraced(this ILifetimeScope scope) => MarkTable.Clear(ScopeOwner(scope));
+
+    /// <summary>Tells whether the scope itself is marked for tracing.</summary>
+    /// <param name="scope">A lifetime scope.</param>
+    /// <returns><see langword="true"/> when marked.</returns>
+    public static bool GetTraced(this ILifetimeScope scope) => MarkTable.Get(ScopeOwner(scope)) is not null;
+
+    /// <summary>Gets the parent the scope itself is marked with, if any.</summary>
+    /// <param name="scope">A lifetime scope.</param>
+    /// <returns>The parent's context, or <see langword="null"/>.</returns>
+    public static ActivityContext? GetParentSpan(this ILifetimeScope scope) => MarkTable.Get(ScopeOwner(scope))?.Parent;
+
+    /// <summary>Tells whether the scope itself is marked with a parent span.</summary>
+    /// <param name="scope">A lifetime scope.</param>
+    /// <returns><see langword="true"/> when a parent was given.</returns>
+    public static bool HasParentSpan(this ILifetimeScope scope) => GetParentSpan(scope).HasValue;
+
+    private static ILifetimeScope ScopeOwner(ILifetimeScope scope, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(scope))] string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(scope, name);
+        return ScopeMarks.Owner(scope);
+    }
 
     // Marks are keyed on the provider's object, so a mark set through our proxy or through Unwrap() is one mark.
     private static object Owner(object target, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(target))] string? name = null)

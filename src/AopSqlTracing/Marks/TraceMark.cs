@@ -13,4 +13,7 @@ internal sealed class TraceMark
     public TraceMark(ActivityContext? parent) => Parent = parent;
 
     public ActivityContext? Parent { get; }
+
+    /// <summary>The public view of a mark that may be missing.</summary>
+    public static SqlTraceMark ToPublic(TraceMark? mark) => mark is null ? SqlTraceMark.None : new SqlTraceMark(true, mark.Parent);
 }

@@ -12,12 +12,19 @@ internal sealed class ConnectionContext(TracedDatabase database, DbConnection ta
 {
     private readonly Lock _readersLock = new();
     private List<ReaderInterceptor>? _openReaders;
+    private IParentSpanPolicy? _policy;
 
     public TracedDatabase Database { get; } = database;
 
     public DbConnection Target { get; } = target;
 
     public ILifetimeScope? Scope { get; } = scope;
+
+    /// <summary>
+    /// Gets the container's parent policy, resolved at the first traced execution rather than per resolve,
+    /// so connections that never trace pay nothing for it.
+    /// </summary>
+    public IParentSpanPolicy Policy => _policy ??= ParentSpanPolicies.Resolve(Scope);
 
     /// <summary>Gets the proxy the user holds; set once, right after the proxy is made.</summary>
     public DbConnection Proxy { get; set; } = null!;

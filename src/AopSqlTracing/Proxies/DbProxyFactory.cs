@@ -14,40 +14,50 @@ namespace AopSqlTracing.Proxies;
 internal static class DbProxyFactory
 {
     private static readonly ProxyGenerator Generator = new();
-    private static readonly ProxyGenerationOptions ConnectionOptions = new(new InterceptedMethodsHook(ConnectionInterceptor.InterceptedMethods));
-    private static readonly ProxyGenerationOptions CommandOptions = new(new InterceptedMethodsHook(ExecutionInterceptor.InterceptedMethods));
-    private static readonly ProxyGenerationOptions BatchOptions = new(new InterceptedMethodsHook(ExecutionInterceptor.InterceptedMethods));
-    private static readonly ProxyGenerationOptions TransactionOptions = new(new InterceptedMethodsHook(TransactionInterceptor.InterceptedMethods));
-    private static readonly ProxyGenerationOptions ReaderOptions = new(new InterceptedMethodsHook(ReaderInterceptor.InterceptedMethods));
+    private static readonly Func<object, IInterceptor[], object> NewConnection = Compile<DbConnection>(ConnectionInterceptor.InterceptedMethods);
+    private static readonly Func<object, IInterceptor[], object> NewCommand = Compile<DbCommand>(ExecutionInterceptor.InterceptedMethods);
+    private static readonly Func<object, IInterceptor[], object> NewBatch = Compile<DbBatch>(ExecutionInterceptor.InterceptedMethods);
+    private static readonly Func<object, IInterceptor[], object> NewTransaction = Compile<DbTransaction>(TransactionInterceptor.InterceptedMethods);
+    private static readonly Func<object, IInterceptor[], object> NewReader = Compile<DbDataReader>(ReaderInterceptor.InterceptedMethods);
+
+    /// <summary>Gets the generator every proxy type of the library comes from, so Castle's type cache is shared.</summary>
+    public static ProxyGenerator Shared => Generator;
 
     public static DbConnection CreateConnection(DbConnection target, TracedDatabase database, ILifetimeScope? scope)
     {
         var context = new ConnectionContext(database, target, scope);
-        var proxy = Create<DbConnection>(target, ConnectionOptions, new ConnectionInterceptor(context));
+        var proxy = Create<DbConnection>(NewConnection, target, new ConnectionInterceptor(context));
         context.Proxy = proxy;
         return proxy;
     }
 
     public static DbCommand CreateCommand(DbCommand target, ConnectionContext connection)
-        => Create<DbCommand>(target, CommandOptions, new ExecutionInterceptor(connection));
+        => Create<DbCommand>(NewCommand, target, new ExecutionInterceptor(connection));
 
     public static DbBatch CreateBatch(DbBatch target, ConnectionContext connection)
-        => Create<DbBatch>(target, BatchOptions, new ExecutionInterceptor(connection));
+        => Create<DbBatch>(NewBatch, target, new ExecutionInterceptor(connection));
 
     public static DbTransaction CreateTransaction(DbTransaction target, ConnectionContext connection)
-        => Create<DbTransaction>(target, TransactionOptions, new TransactionInterceptor(connection));
+        => Create<DbTransaction>(NewTransaction, target, new TransactionInterceptor(connection));
 
     public static DbDataReader CreateReader(DbDataReader target, Activity activity, ConnectionContext connection)
     {
         var interceptor = new ReaderInterceptor(activity, connection);
         connection.ReaderOpened(interceptor);
-        return Create<DbDataReader>(target, ReaderOptions, interceptor);
+        return Create<DbDataReader>(NewReader, target, interceptor);
     }
 
-    private static T Create<T>(T target, ProxyGenerationOptions options, ITracingInterceptor interceptor)
+    private static Func<object, IInterceptor[], object> Compile<T>(string[] interceptedMethods)
+    {
+        var options = new ProxyGenerationOptions(new InterceptedMethodsHook(interceptedMethods));
+        var proxyType = Generator.ProxyBuilder.CreateClassProxyTypeWithTarget(typeof(T), Type.EmptyTypes, options);
+        return ProxyConstructors.Compile(proxyType, typeof(T));
+    }
+
+    private static T Create<T>(Func<object, IInterceptor[], object> constructor, T target, ITracingInterceptor interceptor)
         where T : class
     {
-        var proxy = Generator.CreateClassProxyWithTarget(target, options, interceptor);
+        var proxy = (T)constructor(target, [interceptor]);
 
         // The proxy owns nothing unmanaged; without this its inherited finalizer would dispose the provider's object.
 #pragma warning disable CA1816 // Suppressing the finalizer of an object we made, not of ourselves, is the point.

@@ -5,8 +5,8 @@ using Castle.DynamicProxy;
 namespace AopSqlTracing.Proxies;
 
 /// <summary>
-/// Ends the connection's mark when its transaction commits or rolls back (also the implicit rollback of a
-/// transaction disposed unfinished), as the seed does. Savepoint calls carry a name and leave the mark alone.
+/// Ends the marks of the connection and of its nearest marked lifetime scope when its transaction commits or rolls
+/// back (also the implicit rollback of a transaction disposed unfinished), as the seed does for connections and sessions. Savepoint calls carry a name and leave the mark alone.
 /// </summary>
 internal sealed class TransactionInterceptor(ConnectionContext connection) : ITracingInterceptor
 {
@@ -74,5 +74,6 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
 
         _finished = true;
         MarkTable.Clear(connection.Target);
+        ScopeMarks.ClearNearest(connection.Scope);
     }
 }
