@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using AopSqlTracing.Autofac;
 using AopSqlTracing.Internal;
+using AopSqlTracing.Repositories;
 using Autofac;
 using Autofac.Builder;
 using Autofac.Core;
@@ -16,6 +17,7 @@ namespace AopSqlTracing;
 public static class SqlTracingRegistrationExtensions
 {
     private const string TraceAllKey = "AopSqlTracing.TraceAllDatabases";
+    private const string ServicesKey = "AopSqlTracing.Services";
 
     /// <summary>
     /// Registers a database whose connections are traced: each resolved <see cref="DbConnection"/> (or
@@ -79,14 +81,57 @@ public static class SqlTracingRegistrationExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Traces every call of this registration's interface methods, for repositories whose interfaces you cannot
+    /// annotate with <see cref="TracedAttribute"/>. The registration must be exposed only as interfaces.
+    /// </summary>
+    /// <typeparam name="TLimit">The registration's limit type.</typeparam>
+    /// <typeparam name="TActivatorData">The registration's activator data.</typeparam>
+    /// <typeparam name="TRegistrationStyle">The registration's style.</typeparam>
+    /// <param name="registration">The registration, e.g. <c>builder.RegisterType&lt;UserRepository&gt;().As&lt;IUserRepository&gt;()</c>.</param>
+    /// <returns>The same registration, for chaining.</returns>
+    public static IRegistrationBuilder<TLimit, TActivatorData, TRegistrationStyle> EnableSqlTracing<TLimit, TActivatorData, TRegistrationStyle>(
+        this IRegistrationBuilder<TLimit, TActivatorData, TRegistrationStyle> registration)
+        where TRegistrationStyle : SingleRegistrationStyle
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return registration
+            .WithMetadata(RepositoryTracingMiddleware.ExplicitKey, true)
+            .OnRegistered(registered => RepositoryTracingMiddleware.AttachTo(registered.ComponentRegistration, allMethods: true));
+    }
+
     private static TracedDatabase RegisterDatabase(ContainerBuilder builder, Action<SqlTracingOptions>? configure)
     {
+        RegisterServicesOnce(builder);
         var options = new SqlTracingOptions();
         configure?.Invoke(options);
         var database = new TracedDatabase(options);
         builder.RegisterInstance(database).As<ITracedDatabase>();
         return database;
     }
+
+    // Once per container: the default parent policy (a user's own registration wins, before or after this one),
+    // and the scan that proxies every registration exposing a [Traced] interface.
+    private static void RegisterServicesOnce(ContainerBuilder builder)
+    {
+        if (!builder.Properties.TryAdd(ServicesKey, true))
+        {
+            return;
+        }
+
+        builder.RegisterInstance(DefaultParentSpanPolicy.Instance).As<IParentSpanPolicy>().PreserveExistingDefaults();
+        builder.ComponentRegistryBuilder.Registered += (_, registered) =>
+        {
+            var registration = registered.ComponentRegistration;
+            if (!registration.Metadata.ContainsKey(RepositoryTracingMiddleware.ExplicitKey) && IsAttributedRepository(registration))
+            {
+                RepositoryTracingMiddleware.AttachTo(registration, allMethods: false);
+            }
+        };
+    }
+
+    private static bool IsAttributedRepository(IComponentRegistration registration)
+        => registration.Services.Any(service => service is IServiceWithType typed && TracedMethods.IsAttributed(typed.ServiceType));
 
     private static bool IsConnection(IComponentRegistration registration)
         => registration.Services.Any(service => service is IServiceWithType typed

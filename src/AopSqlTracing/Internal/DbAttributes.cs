@@ -15,4 +15,7 @@ internal static class DbAttributes
     public const string ServerAddress = "server.address";
     public const string ServerPort = "server.port";
     public const string ErrorType = "error.type";
+
+    // On repository spans, from the code conventions.
+    public const string CodeFunctionName = "code.function.name";
 }

@@ -78,6 +78,25 @@ internal static class SqlSpanFactory
         return Start(activity);
     }
 
+    /// <summary>Starts the internal span of one traced repository call, or returns null when no listener samples it.</summary>
+    /// <param name="method">The traced method's span name and function name.</param>
+    /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/>.</param>
+    public static Activity? StartRepositoryCall(Repositories.TracedMethod method, ActivityContext parent)
+    {
+        var activity = Create(method.SpanName, ActivityKind.Internal, parent);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag(DbAttributes.CodeFunctionName, method.FunctionName);
+        }
+
+        return Start(activity);
+    }
+
     /// <summary>Finishes a span that ended well; a null span (not traced) is ignored.</summary>
     public static void Stop(Activity? activity)
     {

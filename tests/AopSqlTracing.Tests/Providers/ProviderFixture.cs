@@ -47,6 +47,9 @@ public abstract class ProviderFixture<TProvider> : IDisposable
         return container;
     }
 
+    /// <summary>Disposes <paramref name="container"/> when the test ends.</summary>
+    protected void Track(IContainer container) => _containers.Add(container);
+
     /// <summary>Resolves and opens a traced connection from a fresh container.</summary>
     protected DbConnection Open(Action<SqlTracingOptions>? configure = null) => Container(configure).OpenConnection();
 
