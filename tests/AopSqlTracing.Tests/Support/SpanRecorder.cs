@@ -40,10 +40,13 @@ public sealed class SpanRecorder : IDisposable
     /// <summary>Gets the test's root span; it is <see cref="Activity.Current"/> while the test runs.</summary>
     public Activity Root { get; }
 
-    /// <summary>Gets the finished SQL spans of this test, in the order they started.</summary>
-    public IReadOnlyList<Activity> Spans => [.. _stopped.OrderBy(activity => activity.StartTimeUtc)];
+    /// <summary>Gets the finished SQL (client) spans of this test, in the order they started.</summary>
+    public IReadOnlyList<Activity> Spans => [.. _stopped.Where(IsClient).OrderBy(activity => activity.StartTimeUtc)];
 
-    /// <summary>Gets the SQL spans of this test that started, finished or not.</summary>
+    /// <summary>Gets the finished repository-call (internal) spans of this test, in the order they started.</summary>
+    public IReadOnlyList<Activity> CallSpans => [.. _stopped.Where(activity => !IsClient(activity)).OrderBy(activity => activity.StartTimeUtc)];
+
+    /// <summary>Gets all spans of the library in this test that started, finished or not.</summary>
     public IReadOnlyList<Activity> StartedSpans => [.. _started.OrderBy(activity => activity.StartTimeUtc)];
 
     /// <summary>Starts a span to be used as an explicit parent, without making it <see cref="Activity.Current"/>.</summary>
@@ -69,6 +72,8 @@ public sealed class SpanRecorder : IDisposable
         _listener.Dispose();
         Activity.Current = _previous;
     }
+
+    private static bool IsClient(Activity activity) => activity.Kind == ActivityKind.Client;
 
     private static bool IsSql(Activity activity) => activity.Source.Name == SqlTracing.ActivitySourceName;
 
