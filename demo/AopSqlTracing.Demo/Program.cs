@@ -1,72 +1,20 @@
-using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing;
 using AopSqlTracing.Demo;
-using Autofac;
-using Microsoft.Data.Sqlite;
 
-// The application's own source, for the parent span of one unit of work.
+// The application's own source, for the parent spans: one unit of work, simulated requests.
 using var appSource = new ActivitySource("AopSqlTracing.Demo");
-using var spans = new SpanTree(appSource.Name, SqlTracing.ActivitySourceName);
 
-var builder = new ContainerBuilder();
-builder.RegisterTracedDatabase(_ => new SqliteConnection("Data Source=:memory:"), options => options.TraceAllCommands = false)
-    .InstancePerLifetimeScope();
-using var container = builder.Build();
-
-using (var scope = container.BeginLifetimeScope())
-using (var parent = appSource.StartActivity("register users"))
+using (var spans = new SpanTree(appSource.Name, SqlTracing.ActivitySourceName))
 {
-    var connection = scope.Resolve<DbConnection>();
-    await connection.OpenAsync();
-
-    // Everything this connection runs until its transaction ends is a child of `parent`.
-    using var transaction = connection.BeginTransaction();
-    connection.SetParentSpan(parent!);
-
-    Run(connection, transaction, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
-    foreach (var name in new[] { "Ada", "Grace", "Barbara" })
-    {
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO users (name) VALUES ($name)";
-        insert.Parameters.Add(new SqliteParameter("$name", name));
-        insert.ExecuteNonQuery();
-    }
-
-    using (var select = connection.CreateCommand())
-    {
-        select.Transaction = transaction;
-        select.CommandText = "SELECT id, name FROM users ORDER BY name";
-        using var reader = select.ExecuteReader();
-        while (reader.Read())
-        {
-            Console.WriteLine($"user {reader.GetInt64(0)}: {reader.GetString(1)}");
-        }
-    }
-
-    try
-    {
-        Run(connection, transaction, "INSERT INTO users (name) VALUES ('Ada')");
-    }
-    catch (SqliteException error)
-    {
-        Console.WriteLine($"expected failure: {error.Message}");
-    }
-
-    transaction.Commit();
-
-    // The commit ended the connection's mark: this statement is not traced.
-    Run(connection, null, "SELECT COUNT(*) FROM users");
+    await ConnectionDemo.RunAsync(appSource);
+    spans.Render("A connection marked for its transaction");
 }
 
-spans.Render("Spans of one unit of work");
+using (var spans = new SpanTree(appSource.Name, SqlTracing.ActivitySourceName))
+{
+    await UnitOfWorkDemo.RunAsync(appSource);
+    spans.Render("Lifetime scopes as units of work, with a [Traced] repository");
+}
+
 return 0;
-
-static void Run(DbConnection connection, DbTransaction? transaction, string sql)
-{
-    using var command = connection.CreateCommand();
-    command.Transaction = transaction;
-    command.CommandText = sql;
-    command.ExecuteNonQuery();
-}
