@@ -1,3 +1,7 @@
+using System.Data.Common;
+using System.Diagnostics;
+using AopSqlTracing.Internal;
+
 namespace AopSqlTracing;
 
 /// <summary>
@@ -7,10 +11,80 @@ namespace AopSqlTracing;
 /// </summary>
 public sealed class SqlTracingOptions
 {
+    private int _maxQueryTextLength = 4096;
+    private int _maxParameterValueLength = 256;
+
     /// <summary>
     /// Gets or sets whether every command is traced, marked or not (the seed's <c>trace_all_queries</c>).
     /// When <see langword="false"/>, only commands marked through <see cref="SqlTracing"/>, directly or by their
-    /// connection, become spans. Defaults to <see langword="true"/>, like the seed.
+    /// connection or scope, or run inside a <see cref="TracedAttribute"/> repository call, become spans.
+    /// Defaults to <see langword="true"/>, like the seed.
     /// </summary>
     public bool TraceAllCommands { get; set; } = true;
+
+    /// <summary>Gets or sets how spans are named; defaults to <see cref="SqlSpanNaming.Seed"/>.</summary>
+    public SqlSpanNaming SpanNaming { get; set; } = SqlSpanNaming.Seed;
+
+    /// <summary>Gets or sets what <c>db.query.text</c> records; defaults to <see cref="QueryTextMode.Sanitized"/> so literals never leak.</summary>
+    public QueryTextMode QueryText { get; set; } = QueryTextMode.Sanitized;
+
+    /// <summary>
+    /// Gets or sets the longest <c>db.query.text</c> recorded, in characters (default 4096); a longer text is cut
+    /// and ends with <c>…</c> to show it was cut.
+    /// </summary>
+    public int MaxQueryTextLength
+    {
+        get => _maxQueryTextLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxQueryTextLength = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets whether parameter values are recorded, as <c>db.query.parameter.&lt;name&gt;</c>. Off by default:
+    /// parameters carry user data. Byte arrays are recorded as their length only.
+    /// </summary>
+    public bool RecordParameters { get; set; }
+
+    /// <summary>Gets or sets the longest parameter value recorded, in characters (default 256); longer values are cut.</summary>
+    public int MaxParameterValueLength
+    {
+        get => _maxParameterValueLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxParameterValueLength = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets whether a failed command's span gets an <c>exception</c> event (type, message, stack trace) and
+    /// the message as its status description. On by default, like the seed; exception messages can carry data
+    /// (a constraint violation quotes the duplicate value), so turn it off where that matters.
+    /// </summary>
+    public bool RecordException { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a filter called with the provider's command before anything else: <see langword="false"/> means no
+    /// span is started at all. A filter that throws counts as <see langword="false"/>. Not called for batches.
+    /// </summary>
+    public Func<DbCommand, bool>? Filter { get; set; }
+
+    /// <summary>Gets or sets a hook called with each started command span and the provider's command, to add tags.</summary>
+    public Action<Activity, DbCommand>? Enrich { get; set; }
+
+    /// <summary>Gets or sets a hook called with a failed span and the exception, before the span ends.</summary>
+    public Action<Activity, Exception>? EnrichWithException { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the span's W3C context is appended to each traced command's text as a sqlcommenter
+    /// comment (<c>/*traceparent='00-…-…-01'*/</c>), so server-side logs and <c>pg_stat_activity</c> join the trace.
+    /// Off by default: it makes each execution's text unique, which defeats server-side statement caches keyed on text.
+    /// </summary>
+    public bool PropagateContext { get; set; }
+
+    /// <summary>Reports each hook's first failure once, not on every command.</summary>
+    internal HookFailures HookFailures { get; } = new();
 }

@@ -9,6 +9,8 @@ internal static class DbAttributes
     public const string OperationName = "db.operation.name";
     public const string QuerySummary = "db.query.summary";
     public const string QueryText = "db.query.text";
+    public const string QueryParameterPrefix = "db.query.parameter.";
+    public const string StoredProcedureName = "db.stored_procedure.name";
     public const string BatchSize = "db.operation.batch.size";
     public const string ResponseStatusCode = "db.response.status_code";
     public const string ReturnedRows = "db.response.returned_rows";

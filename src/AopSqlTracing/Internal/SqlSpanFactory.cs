@@ -1,5 +1,8 @@
+using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
+using AopSqlTracing.Repositories;
 using AopSqlTracing.Statements;
 
 namespace AopSqlTracing.Internal;
@@ -7,7 +10,7 @@ namespace AopSqlTracing.Internal;
 /// <summary>
 /// Owns the library's <see cref="ActivitySource"/> and is the only code that starts, tags and finishes spans.
 /// Interceptors decide whether and under which parent; everything a span carries is decided here.
-/// Every step is guarded: a listener or provider that throws costs the span, never the database call.
+/// Every step is guarded: a listener, a user hook or a provider that throws costs the span, never the database call.
 /// </summary>
 internal static class SqlSpanFactory
 {
@@ -21,12 +24,18 @@ internal static class SqlSpanFactory
     /// <summary>Starts the client span of one command, or returns null when no listener samples it.</summary>
     /// <param name="command">The provider's command (not our proxy).</param>
     /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/> (a root when there is none).</param>
-    public static Activity? StartCommand(DbCommand command, ActivityContext parent)
+    /// <param name="options">The traced database's options.</param>
+    public static Activity? StartCommand(DbCommand command, ActivityContext parent, SqlTracingOptions options)
     {
         StatementInfo statement;
+        string name;
         try
         {
-            statement = StatementClassifier.Classify(command.CommandText);
+            var isProcedure = command.CommandType == CommandType.StoredProcedure;
+            statement = isProcedure ? StatementInfo.ForProcedure(command.CommandText) : StatementClassifier.Classify(command.CommandText);
+            name = options.SpanNaming == SqlSpanNaming.Seed ? statement.Kind
+                : isProcedure ? statement.NormalizedText
+                : statement.Summary ?? SystemName(command.Connection);
         }
         catch (Exception exception)
         {
@@ -34,7 +43,7 @@ internal static class SqlSpanFactory
             return null;
         }
 
-        var activity = Create(statement.Kind, ActivityKind.Client, parent);
+        var activity = Create(name, ActivityKind.Client, parent);
         if (activity is null)
         {
             return null;
@@ -42,21 +51,36 @@ internal static class SqlSpanFactory
 
         if (activity.IsAllDataRequested)
         {
-            TagCommand(activity, command, statement);
+            TagCommand(activity, command, statement, options);
         }
 
-        return Start(activity);
+        if (Start(activity) is { IsAllDataRequested: true } started && options.Enrich is { } enrich)
+        {
+            try
+            {
+                enrich(started, command);
+            }
+            catch (Exception exception)
+            {
+                options.HookFailures.Report(UserHook.Enrich, exception);
+            }
+        }
+
+        return activity.IsStopped ? null : activity;
     }
 
     /// <summary>Starts the one client span of a whole batch, or returns null when no listener samples it.</summary>
     /// <param name="batch">The provider's batch (not our proxy).</param>
     /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/>.</param>
-    public static Activity? StartBatch(DbBatch batch, ActivityContext parent)
+    /// <param name="options">The traced database's options.</param>
+    public static Activity? StartBatch(DbBatch batch, ActivityContext parent, SqlTracingOptions options)
     {
         BatchStatements statements;
+        string name;
         try
         {
-            statements = BatchStatements.Of(batch);
+            statements = BatchStatements.Of(batch, options.QueryText);
+            name = options.SpanNaming == SqlSpanNaming.Seed ? statements.Name : statements.Summary ?? SystemName(batch.Connection);
         }
         catch (Exception exception)
         {
@@ -64,7 +88,7 @@ internal static class SqlSpanFactory
             return null;
         }
 
-        var activity = Create(statements.Name, ActivityKind.Client, parent);
+        var activity = Create(name, ActivityKind.Client, parent);
         if (activity is null)
         {
             return null;
@@ -72,7 +96,7 @@ internal static class SqlSpanFactory
 
         if (activity.IsAllDataRequested)
         {
-            TagBatch(activity, batch, statements);
+            TagBatch(activity, batch, statements, options);
         }
 
         return Start(activity);
@@ -81,7 +105,7 @@ internal static class SqlSpanFactory
     /// <summary>Starts the internal span of one traced repository call, or returns null when no listener samples it.</summary>
     /// <param name="method">The traced method's span name and function name.</param>
     /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/>.</param>
-    public static Activity? StartRepositoryCall(Repositories.TracedMethod method, ActivityContext parent)
+    public static Activity? StartRepositoryCall(TracedMethod method, ActivityContext parent)
     {
         var activity = Create(method.SpanName, ActivityKind.Internal, parent);
         if (activity is null)
@@ -116,31 +140,51 @@ internal static class SqlSpanFactory
     }
 
     /// <summary>Marks the span as failed with <paramref name="exception"/> and finishes it.</summary>
-    public static void Fail(Activity? activity, Exception exception)
+    /// <param name="activity">The span, or null when not traced.</param>
+    /// <param name="exception">What the call threw; it goes on to the caller unchanged.</param>
+    /// <param name="options">The traced database's options, or null for a repository call (defaults).</param>
+    public static void Fail(Activity? activity, Exception exception, SqlTracingOptions? options = null)
     {
         if (activity is null)
         {
             return;
         }
 
+        var recordException = options?.RecordException ?? true;
         try
         {
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity.SetStatus(ActivityStatusCode.Error, recordException ? exception.Message : null);
             if (activity.IsAllDataRequested)
             {
                 activity.SetTag(DbAttributes.ErrorType, exception.GetType().FullName);
+
                 // Providers wrap a server-side cancellation in OperationCanceledException; its code is inside.
                 if ((exception as DbException ?? exception.InnerException as DbException) is { } dbException)
                 {
-                    activity.SetTag(DbAttributes.ResponseStatusCode, dbException.SqlState ?? dbException.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    activity.SetTag(DbAttributes.ResponseStatusCode, dbException.SqlState ?? dbException.ErrorCode.ToString(CultureInfo.InvariantCulture));
                 }
 
-                activity.AddException(exception);
+                if (recordException)
+                {
+                    activity.AddException(exception);
+                }
             }
         }
         catch (Exception tagging)
         {
             SqlTracingEventSource.Log.TracingFailed("error tags", tagging);
+        }
+
+        if (options?.EnrichWithException is { } enrich && activity.IsAllDataRequested)
+        {
+            try
+            {
+                enrich(activity, exception);
+            }
+            catch (Exception hookFailure)
+            {
+                options.HookFailures.Report(UserHook.EnrichWithException, hookFailure);
+            }
         }
 
         Stop(activity);
@@ -192,12 +236,23 @@ internal static class SqlSpanFactory
         }
     }
 
-    private static void TagCommand(Activity activity, DbCommand command, StatementInfo statement)
+    private static string SystemName(DbConnection? connection) => connection is null ? "other_sql" : DbSystemNames.Of(connection.GetType());
+
+    private static void TagCommand(Activity activity, DbCommand command, StatementInfo statement, SqlTracingOptions options)
     {
         try
         {
             TagConnection(activity, command.Connection);
-            activity.SetTag(DbAttributes.QueryText, statement.NormalizedText);
+            if (command.CommandType == CommandType.StoredProcedure)
+            {
+                activity.SetTag(DbAttributes.StoredProcedureName, statement.NormalizedText);
+            }
+            else if (options.QueryText != QueryTextMode.None)
+            {
+                var text = QueryTexts.Of(statement, command.Parameters.Count > 0, options.QueryText);
+                activity.SetTag(DbAttributes.QueryText, QueryTexts.Cut(text, options.MaxQueryTextLength));
+            }
+
             if (statement.Operation is not null)
             {
                 activity.SetTag(DbAttributes.OperationName, statement.Operation);
@@ -208,6 +263,11 @@ internal static class SqlSpanFactory
             {
                 activity.SetTag(DbAttributes.CollectionName, statement.Collection);
             }
+
+            if (options.RecordParameters)
+            {
+                TagParameters(activity, command.Parameters, options.MaxParameterValueLength);
+            }
         }
         catch (Exception exception)
         {
@@ -215,13 +275,18 @@ internal static class SqlSpanFactory
         }
     }
 
-    private static void TagBatch(Activity activity, DbBatch batch, BatchStatements statements)
+    private static void TagBatch(Activity activity, DbBatch batch, BatchStatements statements, SqlTracingOptions options)
     {
         try
         {
             TagConnection(activity, batch.Connection);
-            activity.SetTag(DbAttributes.QueryText, statements.Text);
+            if (options.QueryText != QueryTextMode.None)
+            {
+                activity.SetTag(DbAttributes.QueryText, QueryTexts.Cut(statements.Text, options.MaxQueryTextLength));
+            }
+
             activity.SetTag(DbAttributes.OperationName, statements.Operation);
+            activity.SetTag(DbAttributes.QuerySummary, statements.Summary);
             if (statements.Count >= 2)
             {
                 activity.SetTag(DbAttributes.BatchSize, statements.Count);
@@ -258,4 +323,26 @@ internal static class SqlSpanFactory
             }
         }
     }
+
+    private static void TagParameters(Activity activity, DbParameterCollection parameters, int maxLength)
+    {
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var parameter = parameters[i];
+            var name = parameter.ParameterName.TrimStart('@', ':', '$', '?');
+            activity.SetTag(
+                DbAttributes.QueryParameterPrefix + (name.Length > 0 ? name : i.ToString(CultureInfo.InvariantCulture)),
+                ParameterValue(parameter.Value, maxLength));
+        }
+    }
+
+    private static object? ParameterValue(object? value, int maxLength) => value switch
+    {
+        null or DBNull => null,
+        byte[] bytes => bytes.Length,
+        string text => QueryTexts.Cut(text, maxLength),
+        bool or byte or short or int or long or float or double or decimal => value,
+        IFormattable formattable => QueryTexts.Cut(formattable.ToString(null, CultureInfo.InvariantCulture), maxLength),
+        _ => QueryTexts.Cut(value.ToString() ?? string.Empty, maxLength),
+    };
 }

@@ -12,15 +12,16 @@ internal static class CommandTracing
     {
         // Used up by this execution whatever happens next, as the seed clears a statement's mark.
         var commandMark = MarkTable.Take(command);
-        if (!ShouldAsk(connection))
+        var options = connection.Database.Options;
+        if (!ShouldAsk(connection) || !PassesFilter(command, options))
         {
             return null;
         }
 
         return ParentSpans.TryChooseForCommand(
                 command, null, commandMark, command.Connection ?? connection.Target, connection.Scope,
-                connection.Database.Options, connection.Policy, out var parent)
-            ? SqlSpanFactory.StartCommand(command, parent)
+                options, connection.Policy, out var parent)
+            ? SqlSpanFactory.StartCommand(command, parent, options)
             : null;
     }
 
@@ -34,8 +35,27 @@ internal static class CommandTracing
         return ParentSpans.TryChooseForCommand(
                 null, batch, null, batch.Connection ?? connection.Target, connection.Scope,
                 connection.Database.Options, connection.Policy, out var parent)
-            ? SqlSpanFactory.StartBatch(batch, parent)
+            ? SqlSpanFactory.StartBatch(batch, parent, connection.Database.Options)
             : null;
+    }
+
+    // The user's filter says no span at all; one that throws says the same, and the command runs untraced.
+    private static bool PassesFilter(DbCommand command, SqlTracingOptions options)
+    {
+        if (options.Filter is not { } filter)
+        {
+            return true;
+        }
+
+        try
+        {
+            return filter(command);
+        }
+        catch (Exception exception)
+        {
+            options.HookFailures.Report(UserHook.Filter, exception);
+            return false;
+        }
     }
 
     private static bool ShouldAsk(ConnectionContext connection) => connection.Database.IsTracingEnabled && SqlSpanFactory.HasListeners;

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing.Internal;
+using AopSqlTracing.Statements;
 using Castle.DynamicProxy;
 
 namespace AopSqlTracing.Proxies;
@@ -71,31 +72,45 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         where T : class
         => value is null ? null : ProxyTargets.Unwrap(value);
 
+    private SqlTracingOptions Options => connection.Database.Options;
+
     // Runs the call; its span, if traced, is returned still open, or already failed when the call threw.
-    private Activity? ProceedTraced(IInvocation invocation)
+    // With PropagateContext the command's text carries the span's context while it runs; `sentText` is what to restore.
+    private Activity? ProceedTraced(IInvocation invocation, out string? sentText)
     {
-        var activity = invocation.InvocationTarget is DbCommand command
+        var target = invocation.InvocationTarget;
+        var command = target as DbCommand;
+        var activity = command is not null
             ? CommandTracing.Begin(command, connection)
-            : CommandTracing.Begin((DbBatch)invocation.InvocationTarget!, connection);
+            : CommandTracing.Begin((DbBatch)target!, connection);
+        sentText = activity is not null && command is not null && Options.PropagateContext ? AddTraceComment(command, activity) : null;
         try
         {
             invocation.Proceed();
         }
         catch (Exception exception)
         {
-            SqlSpanFactory.Fail(activity, exception);
+            RestoreText(command, sentText);
+            SqlSpanFactory.Fail(activity, exception, Options);
             throw;
         }
 
         return activity;
     }
 
-    private void Execute(IInvocation invocation) => SqlSpanFactory.Stop(ProceedTraced(invocation));
+    private void Execute(IInvocation invocation)
+    {
+        var activity = ProceedTraced(invocation, out var original);
+        RestoreText(invocation.InvocationTarget as DbCommand, original);
+        SqlSpanFactory.Stop(activity);
+    }
 
     // A reader's span stays open until the reader closes, so it covers the rows actually read.
     private void ExecuteReader(IInvocation invocation)
     {
-        if (ProceedTraced(invocation) is { } activity)
+        var activity = ProceedTraced(invocation, out var original);
+        RestoreText(invocation.InvocationTarget as DbCommand, original);
+        if (activity is not null)
         {
             invocation.ReturnValue = DbProxyFactory.CreateReader((DbDataReader)invocation.ReturnValue!, activity, connection);
         }
@@ -103,21 +118,66 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
 
     private void ExecuteAsync<T>(IInvocation invocation)
     {
-        if (ProceedTraced(invocation) is { } activity)
+        if (ProceedTraced(invocation, out var original) is { } activity)
         {
-            invocation.ReturnValue = SpanCompletion.EndWhenDone((Task<T>)invocation.ReturnValue!, activity);
+            var restore = original is null ? null : RestoreLater(invocation, original);
+            invocation.ReturnValue = SpanCompletion.EndWhenDone((Task<T>)invocation.ReturnValue!, activity, Options, restore);
         }
     }
 
     private void ExecuteReaderAsync(IInvocation invocation)
     {
-        if (ProceedTraced(invocation) is { } activity)
+        if (ProceedTraced(invocation, out var original) is { } activity)
         {
-            invocation.ReturnValue = WrapReaderAsync((Task<DbDataReader>)invocation.ReturnValue!, activity);
+            var restore = original is null ? null : RestoreLater(invocation, original);
+            invocation.ReturnValue = WrapReaderAsync((Task<DbDataReader>)invocation.ReturnValue!, activity, restore);
         }
     }
 
-    private async Task<DbDataReader> WrapReaderAsync(Task<DbDataReader> execution, Activity activity)
+    private static string? AddTraceComment(DbCommand command, Activity activity)
+    {
+        try
+        {
+            var text = command.CommandText;
+            if (SqlCommenter.TryComment(text, activity, out var commented))
+            {
+                command.CommandText = commented;
+                return text;
+            }
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("sqlcommenter", exception);
+        }
+
+        return null;
+    }
+
+    // The user's command is left as the user set it once the statement has run.
+    private static void RestoreText(DbCommand? command, string? original)
+    {
+        if (command is null || original is null)
+        {
+            return;
+        }
+
+        try
+        {
+            command.CommandText = original;
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("sqlcommenter restore", exception);
+        }
+    }
+
+    private static Action RestoreLater(IInvocation invocation, string original)
+    {
+        var command = invocation.InvocationTarget as DbCommand;
+        return () => RestoreText(command, original);
+    }
+
+    private async Task<DbDataReader> WrapReaderAsync(Task<DbDataReader> execution, Activity activity, Action? whenDone)
     {
         DbDataReader reader;
         try
@@ -126,8 +186,12 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         }
         catch (Exception exception)
         {
-            SqlSpanFactory.Fail(activity, exception);
+            SqlSpanFactory.Fail(activity, exception, Options);
             throw;
+        }
+        finally
+        {
+            whenDone?.Invoke();
         }
 
         return DbProxyFactory.CreateReader(reader, activity, connection);

@@ -73,7 +73,7 @@ internal sealed class ReaderInterceptor(Activity activity, ConnectionContext con
         }
         else
         {
-            SqlSpanFactory.Fail(activity, exception);
+            SqlSpanFactory.Fail(activity, exception, connection.Database.Options);
         }
     }
 

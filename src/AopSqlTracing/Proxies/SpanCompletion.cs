@@ -10,17 +10,18 @@ namespace AopSqlTracing.Proxies;
 /// </summary>
 internal static class SpanCompletion
 {
-    public static Task<T> EndWhenDone<T>(Task<T> task, Activity activity)
+    public static Task<T> EndWhenDone<T>(Task<T> task, Activity activity, SqlTracingOptions options, Action? whenDone = null)
     {
         if (task.IsCompletedSuccessfully)
         {
+            whenDone?.Invoke();
             SqlSpanFactory.Stop(activity);
             return task;
         }
 
-        return Await(task, activity);
+        return Await(task, activity, options, whenDone);
 
-        static async Task<T> Await(Task<T> task, Activity activity)
+        static async Task<T> Await(Task<T> task, Activity activity, SqlTracingOptions options, Action? whenDone)
         {
             try
             {
@@ -30,8 +31,12 @@ internal static class SpanCompletion
             }
             catch (Exception exception)
             {
-                SqlSpanFactory.Fail(activity, exception);
+                SqlSpanFactory.Fail(activity, exception, options);
                 throw;
+            }
+            finally
+            {
+                whenDone?.Invoke();
             }
         }
     }

@@ -10,7 +10,10 @@ internal sealed record BatchStatements(string Name, string Operation, string? Co
 {
     public const string MixedName = "batch";
 
-    public static BatchStatements Of(DbBatch batch)
+    /// <summary>Gets the OpenTelemetry summary: <c>BATCH INSERT users</c>, or null when the commands differ.</summary>
+    public string? Summary => Operation == "BATCH" ? null : Collection is null ? Operation : Operation + " " + Collection;
+
+    public static BatchStatements Of(DbBatch batch, QueryTextMode textMode)
     {
         var commands = batch.BatchCommands;
         if (commands.Count == 0)
@@ -22,11 +25,11 @@ internal sealed record BatchStatements(string Name, string Operation, string? Co
         var sameKind = true;
         var sameCollection = true;
         var texts = new string[commands.Count];
-        texts[0] = first.NormalizedText;
+        texts[0] = QueryTexts.Of(first, commands[0].Parameters.Count > 0, textMode);
         for (var i = 1; i < commands.Count; i++)
         {
             var statement = StatementClassifier.Classify(commands[i].CommandText);
-            texts[i] = statement.NormalizedText;
+            texts[i] = QueryTexts.Of(statement, commands[i].Parameters.Count > 0, textMode);
             sameKind &= statement.Kind == first.Kind;
             sameCollection &= statement.Collection == first.Collection;
         }

@@ -9,6 +9,15 @@ internal sealed record StatementInfo(string Kind, string? Operation, string? Col
 {
     public const string TextClause = "textclause";
 
+    private string? _sanitizedText;
+
+    /// <summary>A stored procedure call: the text is the procedure's name, nothing to classify or sanitise.</summary>
+    public static StatementInfo ForProcedure(string name)
+        => new("stored_procedure", null, null, name) { _sanitizedText = name };
+
     /// <summary>The OpenTelemetry query summary: operation and table (<c>SELECT users</c>), or the operation alone.</summary>
     public string? Summary { get; } = Operation is null ? null : Collection is null ? Operation : Operation + " " + Collection;
+
+    /// <summary>Gets the text with literals replaced and comments dropped; made at first use, then kept with the cached entry.</summary>
+    public string SanitizedText => _sanitizedText ??= QuerySanitizer.Sanitize(NormalizedText);
 }

@@ -78,7 +78,7 @@ public sealed class ParentSelectionFixture : IDisposable
         using var connection = container.OpenConnection();
 
         Activity.Current = null;
-        connection.Execute($"SELECT 1 /* {marker} */");
+        connection.Execute($"SELECT 1 AS m_{marker}");
 
         var span = Assert.Single(rootRecorder.Spans);
         Assert.Null(span.Parent);

@@ -57,13 +57,13 @@ public sealed class SpanNameFixture : IDisposable
     }
 
     [Fact]
-    public void QueryText_IsWhitespaceNormalised_ButLiteralsAreKept()
+    public void QueryText_Raw_IsWhitespaceNormalised_AndKeepsLiterals()
     {
-        using var container = TestContainers.Sqlite();
+        using var container = TestContainers.Sqlite(o => o.QueryText = QueryTextMode.Raw);
         using var connection = container.OpenConnection();
 
-        connection.Execute("SELECT\n    'a  b',\t2\n");
+        connection.Execute("SELECT\n    'a  b',\t2 -- two\n");
 
-        Assert.Equal("SELECT 'a  b', 2", Assert.Single(_recorder.Spans).GetTagItem("db.query.text"));
+        Assert.Equal("SELECT 'a  b', 2 -- two", Assert.Single(_recorder.Spans).GetTagItem("db.query.text"));
     }
 }
