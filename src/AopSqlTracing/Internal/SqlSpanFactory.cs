@@ -161,7 +161,7 @@ internal static class SqlSpanFactory
                 // Providers wrap a server-side cancellation in OperationCanceledException; its code is inside.
                 if ((exception as DbException ?? exception.InnerException as DbException) is { } dbException)
                 {
-                    activity.SetTag(DbAttributes.ResponseStatusCode, dbException.SqlState ?? dbException.ErrorCode.ToString(CultureInfo.InvariantCulture));
+                    activity.SetTag(DbAttributes.ResponseStatusCode, DbErrorCodes.Of(dbException));
                 }
 
                 if (recordException)

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Dapper;
 
 namespace AopSqlTracing.Tests.UnitsOfWork;
@@ -128,7 +127,7 @@ public sealed class ReportService(IUserRepository users) : IReportService
 /// <summary>Collects the items of an async stream.</summary>
 public static class AsyncStreams
 {
-    public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> stream, CancellationToken cancellationToken = default)
     {
         var items = new List<T>();
         await foreach (var item in stream.WithCancellation(cancellationToken))

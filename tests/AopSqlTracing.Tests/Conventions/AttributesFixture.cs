@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using AopSqlTracing.Tests.Support;
+
+namespace AopSqlTracing.Tests.Conventions;
+
+/// <summary>OpenTelemetry database attributes and span names, on SQLite.</summary>
+public sealed class AttributesFixture : IDisposable
+{
+    private readonly SpanRecorder _recorder = new();
+
+    public void Dispose() => _recorder.Dispose();
+
+    [Theory]
+    [InlineData("SELECT id FROM users WHERE id = 1", "users", "SELECT users")]
+    [InlineData("INSERT INTO main.users (name) VALUES ('x')", "main.users", "INSERT main.users")]
+    [InlineData("UPDATE users SET name = 'y'", "users", "UPDATE users")]
+    [InlineData("DELETE FROM \"users\"", "users", "DELETE users")]
+    [InlineData("CREATE TABLE IF NOT EXISTS audit (x)", "audit", "CREATE TABLE audit")]
+    [InlineData("SELECT 1", null, "SELECT")]
+    public void CollectionAndSummary_AreToldFromTheText(string sql, string? collection, string summary)
+    {
+        using var container = TestContainers.Sqlite();
+        using var connection = container.OpenConnection();
+        connection.Execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)");
+        _recorder.Clear();
+
+        connection.Execute(sql);
+
+        var span = Assert.Single(_recorder.Spans);
+        Assert.Equal(collection, span.GetTagItem("db.collection.name"));
+        Assert.Equal(summary, span.GetTagItem("db.query.summary"));
+        Assert.Equal(ActivityKind.Client, span.Kind);
+    }
+
+    [Fact]
+    public void SpanNamingQuerySummary_NamesSpansTheOpenTelemetryWay_FallingBackToTheSystem()
+    {
+        using var container = TestContainers.Sqlite(o => o.SpanNaming = SqlSpanNaming.QuerySummary);
+        using var connection = container.OpenConnection();
+
+        connection.Execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)");
+        connection.Execute("SELECT name FROM users");
+        connection.Execute("PRAGMA user_version");
+
+        Assert.Equal(["CREATE TABLE users", "SELECT users", "sqlite"], _recorder.Spans.Select(s => s.DisplayName));
+    }
+
+    [Fact]
+    public void SpanNamingSeed_IsTheDefault()
+    {
+        Assert.Equal(SqlSpanNaming.Seed, new SqlTracingOptions().SpanNaming);
+        Assert.Equal(QueryTextMode.Sanitized, new SqlTracingOptions().QueryText);
+        Assert.Equal(4096, new SqlTracingOptions().MaxQueryTextLength);
+        Assert.False(new SqlTracingOptions().RecordParameters);
+        Assert.True(new SqlTracingOptions().RecordException);
+        Assert.False(new SqlTracingOptions().PropagateContext);
+    }
+
+    [Fact]
+    public void Options_RejectLengthsThatAreNotPositive()
+    {
+        var options = new SqlTracingOptions();
+
+        Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxQueryTextLength = 0).ParamName);
+        Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxParameterValueLength = -1).ParamName);
+    }
+}
