@@ -40,9 +40,9 @@ internal static class DbProxyFactory
     public static DbTransaction CreateTransaction(DbTransaction target, ConnectionContext connection)
         => Create<DbTransaction>(NewTransaction, target, new TransactionInterceptor(connection));
 
-    public static DbDataReader CreateReader(DbDataReader target, Activity activity, ConnectionContext connection)
+    public static DbDataReader CreateReader(DbDataReader target, Activity activity, ConnectionContext connection, Action? whenClosed = null)
     {
-        var interceptor = new ReaderInterceptor(activity, connection);
+        var interceptor = new ReaderInterceptor(activity, connection, whenClosed);
         connection.ReaderOpened(interceptor);
         return Create<DbDataReader>(NewReader, target, interceptor);
     }

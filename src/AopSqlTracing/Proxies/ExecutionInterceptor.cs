@@ -105,14 +105,14 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         SqlSpanFactory.Stop(activity);
     }
 
-    // A reader's span stays open until the reader closes, so it covers the rows actually read.
+    // A reader's span stays open until the reader closes, so it covers the rows actually read. Providers refuse
+    // a new command text while the reader is open, so a sqlcommenter comment is taken off when it closes.
     private void ExecuteReader(IInvocation invocation)
     {
-        var activity = ProceedTraced(invocation, out var original);
-        RestoreText(invocation.InvocationTarget as DbCommand, original);
-        if (activity is not null)
+        if (ProceedTraced(invocation, out var original) is { } activity)
         {
-            invocation.ReturnValue = DbProxyFactory.CreateReader((DbDataReader)invocation.ReturnValue!, activity, connection);
+            var restore = original is null ? null : RestoreLater(invocation, original);
+            invocation.ReturnValue = DbProxyFactory.CreateReader((DbDataReader)invocation.ReturnValue!, activity, connection, restore);
         }
     }
 
@@ -177,7 +177,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         return () => RestoreText(command, original);
     }
 
-    private async Task<DbDataReader> WrapReaderAsync(Task<DbDataReader> execution, Activity activity, Action? whenDone)
+    private async Task<DbDataReader> WrapReaderAsync(Task<DbDataReader> execution, Activity activity, Action? whenClosed)
     {
         DbDataReader reader;
         try
@@ -186,14 +186,11 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         }
         catch (Exception exception)
         {
+            whenClosed?.Invoke();
             SqlSpanFactory.Fail(activity, exception, Options);
             throw;
         }
-        finally
-        {
-            whenDone?.Invoke();
-        }
 
-        return DbProxyFactory.CreateReader(reader, activity, connection);
+        return DbProxyFactory.CreateReader(reader, activity, connection, whenClosed);
     }
 }

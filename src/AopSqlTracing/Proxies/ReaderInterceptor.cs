@@ -9,7 +9,7 @@ namespace AopSqlTracing.Proxies;
 /// Keeps a reader's span open while rows are read, counts them, and ends the span once: on close, on dispose,
 /// on a read that fails, or when the connection closes under a reader the application dropped.
 /// </summary>
-internal sealed class ReaderInterceptor(Activity activity, ConnectionContext connection) : ITracingInterceptor
+internal sealed class ReaderInterceptor(Activity activity, ConnectionContext connection, Action? whenClosed) : ITracingInterceptor
 {
     public static readonly string[] InterceptedMethods =
     [
@@ -66,6 +66,7 @@ internal sealed class ReaderInterceptor(Activity activity, ConnectionContext con
         }
 
         connection.ReaderClosed(this);
+        whenClosed?.Invoke();
         SqlSpanFactory.SetReturnedRows(activity, _rows);
         if (exception is null)
         {

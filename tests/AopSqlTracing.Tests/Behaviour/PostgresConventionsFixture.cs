@@ -43,6 +43,21 @@ public sealed class PostgresConventionsFixture : ProviderFixture<PostgresProvide
     }
 
     [SkippableFact]
+    public void PropagateContext_SyncReader_CommandIsRestoredWhenTheReaderCloses()
+    {
+        using var connection = Open(o => o.PropagateContext = true);
+        using var command = connection.Command(OwnQuery);
+
+        using (var reader = command.ExecuteReader())
+        {
+            Assert.True(reader.Read());
+            Assert.Contains("traceparent", reader.GetString(0), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(OwnQuery, command.CommandText);
+    }
+
+    [SkippableFact]
     public void PropagateContext_StatementEndingWithAComment_IsLeftAlone()
     {
         using var connection = Open(o => o.PropagateContext = true);
