@@ -11,7 +11,7 @@ namespace AopSqlTracing.Proxies;
 internal sealed class ConnectionContext(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
 {
     private readonly Lock _readersLock = new();
-    private List<ReaderInterceptor>? _openReaders;
+    private List<TracedDataReader>? _openReaders;
     private IParentSpanPolicy? _policy;
 
     public TracedDatabase Database { get; } = database;
@@ -29,7 +29,7 @@ internal sealed class ConnectionContext(TracedDatabase database, DbConnection ta
     /// <summary>Gets the proxy the user holds; set once, right after the proxy is made.</summary>
     public DbConnection Proxy { get; set; } = null!;
 
-    public void ReaderOpened(ReaderInterceptor reader)
+    public void ReaderOpened(TracedDataReader reader)
     {
         lock (_readersLock)
         {
@@ -37,7 +37,7 @@ internal sealed class ConnectionContext(TracedDatabase database, DbConnection ta
         }
     }
 
-    public void ReaderClosed(ReaderInterceptor reader)
+    public void ReaderClosed(TracedDataReader reader)
     {
         lock (_readersLock)
         {
@@ -48,7 +48,7 @@ internal sealed class ConnectionContext(TracedDatabase database, DbConnection ta
     /// <summary>A reader the application dropped without disposing ends with its connection, so its span ends too.</summary>
     public void FinishOpenReaders()
     {
-        ReaderInterceptor[] readers;
+        TracedDataReader[] readers;
         lock (_readersLock)
         {
             if (_openReaders is not { Count: > 0 })

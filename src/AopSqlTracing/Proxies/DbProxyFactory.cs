@@ -7,7 +7,7 @@ using Castle.DynamicProxy;
 namespace AopSqlTracing.Proxies;
 
 /// <summary>
-/// Makes our Castle class proxies (with target) of the abstract ADO.NET base classes. Provider classes are sealed,
+/// Makes our Castle class proxies (with target) of the abstract ADO.NET base classes, and the readers of traced commands. Provider classes are sealed,
 /// so the proxies derive from <see cref="DbConnection"/>, <see cref="DbCommand"/>, … and forward to the provider's object.
 /// Castle caches each proxy type after the first one, keyed on the shared options below.
 /// </summary>
@@ -18,7 +18,6 @@ internal static class DbProxyFactory
     private static readonly Func<object, IInterceptor[], object> NewCommand = Compile<DbCommand>(ExecutionInterceptor.InterceptedMethods);
     private static readonly Func<object, IInterceptor[], object> NewBatch = Compile<DbBatch>(ExecutionInterceptor.InterceptedMethods);
     private static readonly Func<object, IInterceptor[], object> NewTransaction = Compile<DbTransaction>(TransactionInterceptor.InterceptedMethods);
-    private static readonly Func<object, IInterceptor[], object> NewReader = Compile<DbDataReader>(ReaderInterceptor.InterceptedMethods);
 
     /// <summary>Gets the generator every proxy type of the library comes from, so Castle's type cache is shared.</summary>
     public static ProxyGenerator Shared => Generator;
@@ -41,11 +40,7 @@ internal static class DbProxyFactory
         => Create<DbTransaction>(NewTransaction, target, new TransactionInterceptor(connection));
 
     public static DbDataReader CreateReader(DbDataReader target, Activity activity, ConnectionContext connection, Action? whenClosed = null)
-    {
-        var interceptor = new ReaderInterceptor(activity, connection, whenClosed);
-        connection.ReaderOpened(interceptor);
-        return Create<DbDataReader>(NewReader, target, interceptor);
-    }
+        => new TracedDataReader(target, activity, connection, whenClosed);
 
     private static Func<object, IInterceptor[], object> Compile<T>(string[] interceptedMethods)
     {

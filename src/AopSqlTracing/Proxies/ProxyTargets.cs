@@ -7,9 +7,14 @@ internal static class ProxyTargets
 {
     public static T Unwrap<T>(T value)
         where T : class
-        => value is IProxyTargetAccessor accessor && IsOurs(accessor) ? (T)accessor.DynProxyGetTarget()! : value;
+        => value switch
+        {
+            IProxyTargetAccessor accessor when IsOurs(accessor) => (T)accessor.DynProxyGetTarget()!,
+            IProviderObject wrapper => (T)wrapper.Target,
+            _ => value,
+        };
 
-    public static bool IsOurs(object value) => value is IProxyTargetAccessor accessor && IsOurs(accessor);
+    public static bool IsOurs(object value) => value is IProviderObject || (value is IProxyTargetAccessor accessor && IsOurs(accessor));
 
     // Someone else's Castle proxy is left alone: unwrapping it would bypass their interceptors.
     private static bool IsOurs(IProxyTargetAccessor accessor)

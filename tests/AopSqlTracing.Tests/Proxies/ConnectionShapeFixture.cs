@@ -103,6 +103,25 @@ public sealed class ConnectionShapeFixture : IDisposable
     }
 
     [Fact]
+    public void TracedReader_ForwardsToTheProvidersReader()
+    {
+        using var container = TestContainers.Sqlite();
+        using var connection = container.OpenConnection();
+
+        using var reader = connection.Command("SELECT 1 AS one, 'a' AS letter, NULL AS nothing").ExecuteReader();
+
+        Assert.IsType<SqliteDataReader>(reader.Unwrap());
+        Assert.True(reader.Read());
+        Assert.Equal(3, reader.FieldCount);
+        Assert.Equal("letter", reader.GetName(1));
+        Assert.Equal(1, reader.GetFieldValue<int>(0));
+        Assert.Equal("a", reader["letter"]);
+        Assert.True(reader.IsDBNull(2));
+        Assert.Equal(["one", "letter", "nothing"], reader.GetColumnSchema().Select(column => column.ColumnName));
+        Assert.False(reader.Read());
+    }
+
+    [Fact]
     public void UnwrapOfAPlainObject_ReturnsItUnchanged()
     {
         using var plain = new SqliteConnection(TestContainers.InMemory);
