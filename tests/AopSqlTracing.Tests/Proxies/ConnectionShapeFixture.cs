@@ -108,7 +108,7 @@ public sealed class ConnectionShapeFixture : IDisposable
         using var container = TestContainers.Sqlite();
         using var connection = container.OpenConnection();
 
-        using var reader = connection.Command("SELECT 1 AS one, 'a' AS letter, NULL AS nothing").ExecuteReader();
+        using var reader = connection.Command("SELECT 1 AS one, 'a' AS letter, NULL AS empty").ExecuteReader();
 
         Assert.IsType<SqliteDataReader>(reader.Unwrap());
         Assert.True(reader.Read());
@@ -117,7 +117,7 @@ public sealed class ConnectionShapeFixture : IDisposable
         Assert.Equal(1, reader.GetFieldValue<int>(0));
         Assert.Equal("a", reader["letter"]);
         Assert.True(reader.IsDBNull(2));
-        Assert.Equal(["one", "letter", "nothing"], reader.GetColumnSchema().Select(column => column.ColumnName));
+        Assert.Equal(["one", "letter", "empty"], reader.GetColumnSchema().Select(column => column.ColumnName));
         Assert.False(reader.Read());
     }
 
