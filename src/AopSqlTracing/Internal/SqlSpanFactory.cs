@@ -25,14 +25,15 @@ internal static class SqlSpanFactory
     /// <param name="command">The provider's command (not our proxy).</param>
     /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/> (a root when there is none).</param>
     /// <param name="options">The traced database's options.</param>
-    public static Activity? StartCommand(DbCommand command, ActivityContext parent, SqlTracingOptions options)
+    /// <param name="lastStatement">The command's last classification, reused while its text is the same string.</param>
+    public static Activity? StartCommand(DbCommand command, ActivityContext parent, SqlTracingOptions options, ref StatementInfo? lastStatement)
     {
         StatementInfo statement;
         string name;
         try
         {
             var isProcedure = command.CommandType == CommandType.StoredProcedure;
-            statement = isProcedure ? StatementInfo.ForProcedure(command.CommandText) : StatementClassifier.Classify(command.CommandText);
+            statement = isProcedure ? StatementInfo.ForProcedure(command.CommandText) : StatementClassifier.Classify(command.CommandText, ref lastStatement);
             name = options.SpanNaming == SqlSpanNaming.Seed ? statement.Kind
                 : isProcedure ? statement.NormalizedText
                 : statement.Summary ?? SystemName(command.Connection);

@@ -10,12 +10,19 @@ internal static class MarkTable
 {
     private static readonly ConditionalWeakTable<object, TraceMark> Marks = new();
 
-    public static void Set(object owner, TraceMark mark) => Marks.AddOrUpdate(owner, mark);
+    // Until the first mark is set, executions skip the table altogether.
+    private static volatile bool _anyMarkSet;
+
+    public static void Set(object owner, TraceMark mark)
+    {
+        _anyMarkSet = true;
+        Marks.AddOrUpdate(owner, mark);
+    }
 
     public static void Clear(object owner) => Marks.Remove(owner);
 
-    public static TraceMark? Get(object owner) => Marks.TryGetValue(owner, out var mark) ? mark : null;
+    public static TraceMark? Get(object owner) => _anyMarkSet && Marks.TryGetValue(owner, out var mark) ? mark : null;
 
     /// <summary>Reads and removes in one step: a command's mark is used up by its execution, as in the seed.</summary>
-    public static TraceMark? Take(object owner) => Marks.TryGetValue(owner, out var mark) && Marks.Remove(owner) ? mark : null;
+    public static TraceMark? Take(object owner) => _anyMarkSet && Marks.TryGetValue(owner, out var mark) && Marks.Remove(owner) ? mark : null;
 }

@@ -2,13 +2,14 @@ using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing.Internal;
 using AopSqlTracing.Marks;
+using AopSqlTracing.Statements;
 
 namespace AopSqlTracing.Proxies;
 
 /// <summary>Starts the span of a command or batch about to run, if the parent policy traces it.</summary>
 internal static class CommandTracing
 {
-    public static Activity? Begin(DbCommand command, ConnectionContext connection)
+    public static Activity? Begin(DbCommand command, ConnectionContext connection, ref StatementInfo? lastStatement)
     {
         // Used up by this execution whatever happens next, as the seed clears a statement's mark.
         var commandMark = MarkTable.Take(command);
@@ -21,7 +22,7 @@ internal static class CommandTracing
         return ParentSpans.TryChooseForCommand(
                 command, null, commandMark, command.Connection ?? connection.Target, connection.Scope,
                 options, connection.Policy, out var parent)
-            ? SqlSpanFactory.StartCommand(command, parent, options)
+            ? SqlSpanFactory.StartCommand(command, parent, options, ref lastStatement)
             : null;
     }
 

@@ -25,6 +25,9 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
     // The transaction proxy the user assigned, handed back by the getter instead of the provider's transaction.
     private DbTransaction? _transaction;
 
+    // A command usually runs the same text again and again: its classification is kept here.
+    private StatementInfo? _lastStatement;
+
     public void Intercept(IInvocation invocation)
     {
         switch (invocation.Method.Name)
@@ -81,7 +84,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         var target = invocation.InvocationTarget;
         var command = target as DbCommand;
         var activity = command is not null
-            ? CommandTracing.Begin(command, connection)
+            ? CommandTracing.Begin(command, connection, ref _lastStatement)
             : CommandTracing.Begin((DbBatch)target!, connection);
         sentText = activity is not null && command is not null && Options.PropagateContext ? AddTraceComment(command, activity) : null;
         try

@@ -15,6 +15,17 @@ internal static class StatementClassifier
     private static readonly StatementInfo Empty = new(StatementInfo.TextClause, null, null, string.Empty);
     private static int _cachedCount;
 
+    /// <summary>Classifies <paramref name="text"/>, reusing <paramref name="last"/> when it was made from this very string.</summary>
+    public static StatementInfo Classify(string? text, ref StatementInfo? last)
+    {
+        if (last is { } known && ReferenceEquals(known.SourceText, text))
+        {
+            return known;
+        }
+
+        return last = Classify(text);
+    }
+
     public static StatementInfo Classify(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -27,7 +38,7 @@ internal static class StatementClassifier
             return cached;
         }
 
-        var info = Analyze(text);
+        var info = Analyze(text) with { SourceText = text };
 
         // Bounded without locking: once full, new texts are classified each time instead of evicting.
         if (text.Length <= MaxCachedTextLength && Volatile.Read(ref _cachedCount) < MaxCachedEntries && Cache.TryAdd(text, info))

@@ -7,6 +7,9 @@ namespace AopSqlTracing.Statements;
 /// <param name="NormalizedText">The text with runs of whitespace outside literals collapsed to one space.</param>
 internal sealed record StatementInfo(string Kind, string? Operation, string? Collection, string NormalizedText)
 {
+    /// <summary>Gets the text this was classified from; a command whose text is this same string needs no look-up.</summary>
+    public string? SourceText { get; init; }
+
     public const string TextClause = "textclause";
 
     private string? _sanitizedText;
