@@ -2,6 +2,12 @@ using AopSqlTracing.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // Never run by dotnet test or CI (CI only builds this project). See README, "Benchmarks".
+if (args is ["--allocations"])
+{
+    AllocationTrace.Run();
+    return;
+}
+
 var types = new List<Type>
 {
     typeof(PointSelectBenchmarks),
