@@ -10,7 +10,7 @@ namespace AopSqlTracing.Proxies;
 /// </summary>
 internal static class SpanCompletion
 {
-    public static Task<T> EndWhenDone<T>(Task<T> task, Activity activity, SqlTracingOptions options, Action? whenDone = null)
+    public static Task<T> EndWhenDone<T>(Task<T> task, Activity activity, SqlTracingOptions? options, Action? whenDone = null)
     {
         if (task.IsCompletedSuccessfully)
         {
@@ -21,7 +21,7 @@ internal static class SpanCompletion
 
         return Await(task, activity, options, whenDone);
 
-        static async Task<T> Await(Task<T> task, Activity activity, SqlTracingOptions options, Action? whenDone)
+        static async Task<T> Await(Task<T> task, Activity activity, SqlTracingOptions? options, Action? whenDone)
         {
             try
             {

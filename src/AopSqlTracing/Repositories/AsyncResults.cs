@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using AopSqlTracing.Internal;
+using AopSqlTracing.Proxies;
 
 namespace AopSqlTracing.Repositories;
 
@@ -72,26 +73,10 @@ internal static class AsyncResults
         => new TracedAsyncEnumerable<T>((IAsyncEnumerable<T>)stream!, method, interceptor);
 #pragma warning restore CA1859
 
-    private static object WrapTask<T>(object result, Activity activity)
-    {
-        var task = (Task<T>)result;
-        return task.IsCompletedSuccessfully ? Stopped(task, activity) : Await(task, activity);
-
-        static async Task<T> Await(Task<T> task, Activity activity)
-        {
-            try
-            {
-                var value = await task.ConfigureAwait(false);
-                SqlSpanFactory.Stop(activity);
-                return value;
-            }
-            catch (Exception exception)
-            {
-                SqlSpanFactory.Fail(activity, exception);
-                throw;
-            }
-        }
-    }
+    // Returns object: it is bound to a delegate of one shape for every T.
+#pragma warning disable CA1859
+    private static object WrapTask<T>(object result, Activity activity) => SpanCompletion.EndWhenDone((Task<T>)result, activity, options: null);
+#pragma warning restore CA1859
 
     private static object WrapValueTask<T>(object result, Activity activity)
     {
