@@ -23,7 +23,15 @@ internal sealed class ConnectionTracingMiddleware(TracedDatabase database) : IRe
         next(context);
         if (context.Instance is DbConnection connection && !ProxyTargets.IsOurs(connection))
         {
-            context.Instance = DbProxyFactory.CreateConnection(connection, database, context.ActivationScope);
+            var proxy = DbProxyFactory.CreateConnection(connection, database, context.ActivationScope);
+            context.Instance = proxy;
+
+            // Autofac already holds the provider's connection for disposal; the proxy must be disposed too (first),
+            // so readers still open when the scope ends have their spans finished. Disposing twice is harmless.
+            if (context.Registration.Ownership == InstanceOwnership.OwnedByLifetimeScope)
+            {
+                context.ActivationScope.Disposer.AddInstanceForAsyncDisposal(proxy);
+            }
         }
     }
 

@@ -49,6 +49,20 @@ public sealed class ReaderSpanFixture : IDisposable
     }
 
     [Fact]
+    public void ReaderLeftOpen_SpanEndsWhenItsLifetimeScopeEnds()
+    {
+        using var container = TestContainers.Sqlite();
+        using (var scope = container.BeginLifetimeScope())
+        {
+            var reader = scope.OpenConnection().Command("SELECT 1").ExecuteReader();
+            reader.Read();
+            Assert.Empty(_recorder.Spans);
+        }
+
+        Assert.Equal(1L, Assert.Single(_recorder.Spans).GetTagItem("db.response.returned_rows"));
+    }
+
+    [Fact]
     public void ReaderDroppedWithoutDispose_SpanEndsWhenTheConnectionCloses()
     {
         using var container = TestContainers.Sqlite();
