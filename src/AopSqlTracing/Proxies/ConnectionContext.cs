@@ -8,9 +8,12 @@ namespace AopSqlTracing.Proxies;
 /// What every proxy handed out by one traced connection shares: the registration it came from, the provider's
 /// connection, the proxy the user holds, the lifetime scope it was resolved in, and the readers still open on it.
 /// </summary>
-internal sealed class ConnectionContext(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
+/// <remarks>
+/// The connection's interceptor derives from it, so a resolved connection costs one object for both. Readers are
+/// tracked under a lock on this (internal) object, so connections that never open a reader allocate no lock.
+/// </remarks>
+internal abstract class ConnectionContext(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
 {
-    private readonly Lock _readersLock = new();
     private List<TracedDataReader>? _openReaders;
     private IParentSpanPolicy? _policy;
 
@@ -31,7 +34,7 @@ internal sealed class ConnectionContext(TracedDatabase database, DbConnection ta
 
     public void ReaderOpened(TracedDataReader reader)
     {
-        lock (_readersLock)
+        lock (this)
         {
             (_openReaders ??= []).Add(reader);
         }
@@ -39,7 +42,7 @@ internal sealed class ConnectionContext(TracedDatabase database, DbConnection ta
 
     public void ReaderClosed(TracedDataReader reader)
     {
-        lock (_readersLock)
+        lock (this)
         {
             _openReaders?.Remove(reader);
         }
@@ -49,7 +52,7 @@ internal sealed class ConnectionContext(TracedDatabase database, DbConnection ta
     public void FinishOpenReaders()
     {
         TracedDataReader[] readers;
-        lock (_readersLock)
+        lock (this)
         {
             if (_openReaders is not { Count: > 0 })
             {

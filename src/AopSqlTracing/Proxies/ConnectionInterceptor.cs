@@ -1,4 +1,6 @@
 using System.Data.Common;
+using AopSqlTracing.Internal;
+using Autofac;
 using Castle.DynamicProxy;
 
 namespace AopSqlTracing.Proxies;
@@ -7,7 +9,8 @@ namespace AopSqlTracing.Proxies;
 /// Hands out proxied commands, batches and transactions from one traced connection, and ends the spans of readers
 /// still open when the connection closes under them.
 /// </summary>
-internal sealed class ConnectionInterceptor(ConnectionContext connection) : ITracingInterceptor
+internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
+    : ConnectionContext(database, target, scope), ITracingInterceptor
 {
     public static readonly string[] InterceptedMethods =
     [
@@ -21,28 +24,28 @@ internal sealed class ConnectionInterceptor(ConnectionContext connection) : ITra
         {
             case "CreateDbCommand":
                 invocation.Proceed();
-                invocation.ReturnValue = DbProxyFactory.CreateCommand((DbCommand)invocation.ReturnValue!, connection);
+                invocation.ReturnValue = DbProxyFactory.CreateCommand((DbCommand)invocation.ReturnValue!, this);
                 break;
             case "CreateDbBatch":
                 // Providers without batches throw NotSupportedException here, exactly as without tracing.
                 invocation.Proceed();
-                invocation.ReturnValue = DbProxyFactory.CreateBatch((DbBatch)invocation.ReturnValue!, connection);
+                invocation.ReturnValue = DbProxyFactory.CreateBatch((DbBatch)invocation.ReturnValue!, this);
                 break;
             case "BeginDbTransaction":
                 invocation.Proceed();
-                invocation.ReturnValue = DbProxyFactory.CreateTransaction((DbTransaction)invocation.ReturnValue!, connection);
+                invocation.ReturnValue = DbProxyFactory.CreateTransaction((DbTransaction)invocation.ReturnValue!, this);
                 break;
             case "BeginDbTransactionAsync":
                 invocation.Proceed();
-                SpanCompletion.ReturnMapped<DbTransaction>(invocation, transaction => DbProxyFactory.CreateTransaction(transaction, connection));
+                SpanCompletion.ReturnMapped<DbTransaction>(invocation, transaction => DbProxyFactory.CreateTransaction(transaction, this));
                 break;
             case nameof(DbConnection.CloseAsync):
                 invocation.Proceed();
-                invocation.ReturnValue = SpanCompletion.ThenAlways((Task)invocation.ReturnValue!, connection.FinishOpenReaders);
+                invocation.ReturnValue = SpanCompletion.ThenAlways((Task)invocation.ReturnValue!, FinishOpenReaders);
                 break;
             case nameof(DbConnection.DisposeAsync):
                 invocation.Proceed();
-                SpanCompletion.ReturnThenAlways(invocation, connection.FinishOpenReaders);
+                SpanCompletion.ReturnThenAlways(invocation, FinishOpenReaders);
                 break;
             default:
                 // Close and Dispose: the provider closes its readers with the connection, so their spans end here.
@@ -52,7 +55,7 @@ internal sealed class ConnectionInterceptor(ConnectionContext connection) : ITra
                 }
                 finally
                 {
-                    connection.FinishOpenReaders();
+                    FinishOpenReaders();
                 }
 
                 break;

@@ -24,9 +24,9 @@ internal static class DbProxyFactory
 
     public static DbConnection CreateConnection(DbConnection target, TracedDatabase database, ILifetimeScope? scope)
     {
-        var context = new ConnectionContext(database, target, scope);
-        var proxy = Create<DbConnection>(NewConnection, target, new ConnectionInterceptor(context));
-        context.Proxy = proxy;
+        var interceptor = new ConnectionInterceptor(database, target, scope);
+        var proxy = Create<DbConnection>(NewConnection, target, interceptor);
+        interceptor.Proxy = proxy;
         return proxy;
     }
 
