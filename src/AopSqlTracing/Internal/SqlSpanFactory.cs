@@ -130,6 +130,8 @@ internal static class SqlSpanFactory
             return;
         }
 
+        // Stop puts back the Activity that was current when the span started, even where the caller has moved on.
+        var current = Activity.Current;
         try
         {
             activity.Stop();
@@ -137,6 +139,13 @@ internal static class SqlSpanFactory
         catch (Exception exception)
         {
             SqlTracingEventSource.Log.TracingFailed("stop", exception);
+        }
+        finally
+        {
+            if (Activity.Current != current)
+            {
+                Activity.Current = current;
+            }
         }
     }
 
@@ -250,7 +259,7 @@ internal static class SqlSpanFactory
             }
             else if (options.QueryText != QueryTextMode.None)
             {
-                var text = QueryTexts.Of(statement, command.Parameters.Count > 0, options.QueryText);
+                var text = QueryTexts.Of(statement, options.QueryText);
                 activity.SetTag(DbAttributes.QueryText, QueryTexts.Cut(text, options.MaxQueryTextLength));
             }
 

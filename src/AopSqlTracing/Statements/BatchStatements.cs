@@ -25,11 +25,11 @@ internal sealed record BatchStatements(string Name, string Operation, string? Co
         var sameKind = true;
         var sameCollection = true;
         var texts = new string[commands.Count];
-        texts[0] = QueryTexts.Of(first, commands[0].Parameters.Count > 0, textMode);
+        texts[0] = QueryTexts.Of(first, textMode);
         for (var i = 1; i < commands.Count; i++)
         {
             var statement = StatementClassifier.Classify(commands[i].CommandText);
-            texts[i] = QueryTexts.Of(statement, commands[i].Parameters.Count > 0, textMode);
+            texts[i] = QueryTexts.Of(statement, textMode);
             sameKind &= statement.Kind == first.Kind;
             sameCollection &= statement.Collection == first.Collection;
         }

@@ -5,9 +5,12 @@ internal static class QueryTexts
 {
     private const string CutMark = "…";
 
-    /// <summary>The text to record; parameterised statements carry no literal values, so they are kept as written.</summary>
-    public static string Of(StatementInfo statement, bool hasParameters, QueryTextMode mode)
-        => mode == QueryTextMode.Raw || hasParameters ? statement.NormalizedText : statement.SanitizedText;
+    /// <summary>
+    /// The text to record: a parameterised statement (placeholders in its text) is kept as written, its values are
+    /// in the parameters; other text is sanitised.
+    /// </summary>
+    public static string Of(StatementInfo statement, QueryTextMode mode)
+        => mode == QueryTextMode.Raw || statement.HasPlaceholders ? statement.NormalizedText : statement.SanitizedText;
 
     public static string Cut(string text, int maxLength)
     {

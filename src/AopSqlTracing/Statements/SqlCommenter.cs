@@ -37,7 +37,8 @@ internal static class SqlCommenter
             end = token.Start + token.Length;
         }
 
-        // Only trivia follows the last token: anything but whitespace there is a comment.
-        return !text.AsSpan(end).IsWhiteSpace();
+        // Only trivia follows the last token: anything but whitespace there is a comment. A text ending inside an
+        // unclosed literal counts too: a comment appended there would become part of the literal.
+        return lexer.EndedUnterminated || !text.AsSpan(end).IsWhiteSpace();
     }
 }

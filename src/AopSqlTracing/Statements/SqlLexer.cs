@@ -35,7 +35,7 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
                 _position++;
                 return new SqlToken(SqlTokenKind.Dot, start, 1);
             case '\'':
-                SkipQuoted('\'', '\'');
+                SkipQuoted('\'', '\'', backslashEscapes: IsEscapeStringPrefix(start));
                 return new SqlToken(SqlTokenKind.Literal, start, _position - start);
             case '"':
                 SkipQuoted('"', '"');
@@ -43,7 +43,7 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
             case '`':
                 SkipQuoted('`', '`');
                 return new SqlToken(SqlTokenKind.QuotedIdentifier, start, _position - start);
-            case '[':
+            case '[' when IsBracketIdentifier():
                 SkipQuoted('[', ']');
                 return new SqlToken(SqlTokenKind.QuotedIdentifier, start, _position - start);
             case '$' when TrySkipDollarQuote():
@@ -77,6 +77,9 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
         return new SqlToken(SqlTokenKind.Other, start, 1);
     }
 
+    /// <summary>Gets whether the text ended inside a literal, quoted identifier or comment that was never closed.</summary>
+    public bool EndedUnterminated { get; private set; }
+
     /// <summary>Continues from <paramref name="position"/>, which must be the start of a token already seen.</summary>
     public void SkipTo(int position) => _position = position;
 
@@ -96,8 +99,7 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
             }
             else if (c == '/' && Peek(1) == '*')
             {
-                var end = _text[(_position + 2)..].IndexOf("*/");
-                _position = end < 0 ? _text.Length : _position + 2 + end + 2;
+                SkipBlockComment();
             }
             else
             {
@@ -106,20 +108,54 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
         }
     }
 
-    // Doubled closing quotes ('it''s') are an escaped quote, not the end.
-    private void SkipQuoted(char open, char close)
+    // Block comments nest (PostgreSQL, the SQL standard): treating a nested one as ended early would leave
+    // the rest of the comment, and anything secret in it, to be read as SQL.
+    private void SkipBlockComment()
+    {
+        var depth = 0;
+        while (_position < _text.Length)
+        {
+            if (_text[_position] == '/' && Peek(1) == '*')
+            {
+                depth++;
+                _position += 2;
+            }
+            else if (_text[_position] == '*' && Peek(1) == '/')
+            {
+                _position += 2;
+                if (--depth == 0)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                _position++;
+            }
+        }
+
+        EndedUnterminated = true;
+    }
+
+    // Doubled closing quotes ('it''s') are an escaped quote, not the end; in E'…' strings so is \'.
+    private void SkipQuoted(char open, char close, bool backslashEscapes = false)
     {
         _position++;
         while (_position < _text.Length)
         {
-            var end = _text[_position..].IndexOf(close);
-            if (end < 0)
+            var c = _text[_position];
+            if (backslashEscapes && c == '\\')
             {
-                _position = _text.Length;
-                return;
+                _position += 2;
+                continue;
             }
 
-            _position += end + 1;
+            _position++;
+            if (c != close)
+            {
+                continue;
+            }
+
             if (open == close && Peek(0) == close)
             {
                 _position++;
@@ -128,6 +164,32 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
 
             return;
         }
+
+        _position = _text.Length;
+        EndedUnterminated = true;
+    }
+
+    // PostgreSQL's E'…' escape strings: an E (or e) right before the quote, not the end of a longer word.
+    private readonly bool IsEscapeStringPrefix(int quote)
+        => quote >= 1 && _text[quote - 1] is 'E' or 'e' && (quote == 1 || !IsWordPart(_text[quote - 2]));
+
+    // [name] is a quoted identifier (SQLite, SQL Server); ARRAY['a', 'b'] and x[1] hold values, so they are not.
+    private readonly bool IsBracketIdentifier()
+    {
+        for (var i = _position + 1; i < _text.Length; i++)
+        {
+            switch (_text[i])
+            {
+                case ']':
+                    return i > _position + 1 && !char.IsAsciiDigit(_text[_position + 1]);
+                case '\'' or '"' or '[' or ',' or '(' or ')' or '\n':
+                    return false;
+                default:
+                    break;
+            }
+        }
+
+        return false;
     }
 
     // PostgreSQL dollar quotes: $$...$$ or $tag$...$tag$. A lone $ (a parameter like $1) is not one.
@@ -148,6 +210,7 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
         var bodyStart = tagEnd + 1;
         var close = _text[bodyStart..].IndexOf(tag);
         _position = close < 0 ? _text.Length : bodyStart + close + tag.Length;
+        EndedUnterminated |= close < 0;
         return true;
     }
 

@@ -13,6 +13,7 @@ internal sealed record StatementInfo(string Kind, string? Operation, string? Col
     public const string TextClause = "textclause";
 
     private string? _sanitizedText;
+    private int _hasPlaceholders;
 
     /// <summary>A stored procedure call: the text is the procedure's name, nothing to classify or sanitise.</summary>
     public static StatementInfo ForProcedure(string name)
@@ -23,4 +24,18 @@ internal sealed record StatementInfo(string Kind, string? Operation, string? Col
 
     /// <summary>Gets the text with literals replaced and comments dropped; made at first use, then kept with the cached entry.</summary>
     public string SanitizedText => _sanitizedText ??= QuerySanitizer.Sanitize(NormalizedText);
+
+    /// <summary>Gets whether the text has parameter placeholders; worked out at first use, then kept.</summary>
+    public bool HasPlaceholders
+    {
+        get
+        {
+            if (_hasPlaceholders == 0)
+            {
+                _hasPlaceholders = QueryPlaceholders.Any(NormalizedText) ? 1 : -1;
+            }
+
+            return _hasPlaceholders > 0;
+        }
+    }
 }

@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace AopSqlTracing.Reliability.Secrets;
+
+/// <summary>
+/// Statements carrying secrets as literals, written the ways applications write them, each runnable as it is on a
+/// table <c>vault (id, owner, secret, note)</c>: portable ones for both engines, and PostgreSQL's own literal syntax.
+/// </summary>
+public static class SecretCorpus
+{
+    public const string CreateTable = "CREATE TEMP TABLE vault (id INTEGER, owner VARCHAR(200), secret VARCHAR(200), note VARCHAR(400))";
+
+    public static readonly Secret[] Secrets =
+    [
+        new("password", "hunter2-Pa55w0rd!"),
+        new("password", "correct horse battery staple"),
+        new("password", "Tr0ub4dor&3xyzzy"),
+        new("password", "S3cr3t#Spring2024"),
+        new("token", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+        new("token", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
+        new("token", "AKIAIOSFODNN7EXAMPLE"),
+        new("token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.Zm9vYmFyYmF6cXV4"),
+        new("email", "ada.lovelace@analytical-engine.example"),
+        new("email", "grace+ops@cobol.example.org"),
+        new("card", "4111111111111111"),
+        new("card", "5555 5555 5555 4444"),
+        new("card", "3782-822463-10005"),
+        new("national id", "078-05-1120"),
+        new("national id", "QQ123456C"),
+        new("national id", "1 84 12 76 451 089 46"),
+    ];
+
+    // {s}: the secret in a string literal (quotes doubled); {n}: a number; {i}: the statement's index.
+    private static readonly string[] PortableTemplates =
+    [
+        "SELECT id FROM vault WHERE secret = '{s}'",
+        "SELECT id, owner FROM vault WHERE owner = 'ada' AND secret = '{s}' AND id > {n}",
+        "INSERT INTO vault (id, owner, secret) VALUES ({i}, 'ada', '{s}')",
+        "INSERT INTO vault (id, owner, secret, note) VALUES ({i}, 'grace', '{s}', 'rotated: {s}')",
+        "UPDATE vault SET secret = '{s}' WHERE id = {i}",
+        "UPDATE vault SET note = 'was {s}', secret = NULL WHERE owner = 'ada'",
+        "DELETE FROM vault WHERE secret = '{s}'",
+        "SELECT COUNT(*) FROM vault WHERE secret IN ('{s}', 'other', '{s}x')",
+        "SELECT CASE WHEN secret = '{s}' THEN 1 ELSE 0 END FROM vault",
+        "SELECT upper('{s}'), lower('{s}')",
+        "SELECT id FROM vault WHERE note LIKE '%{s}%'",
+        "SELECT 'it''s {s}' AS quoted",
+        "WITH found AS (SELECT '{s}' AS value) SELECT value FROM found",
+        "INSERT INTO vault (id, secret) SELECT {i}, '{s}'",
+        "SELECT '{{\"token\": \"{s}\", \"n\": {n}}}' AS payload",
+        "SELECT id FROM vault WHERE secret = '{s}' -- looked up for {s}\n",
+        "/* secret: {s} */ SELECT id FROM vault WHERE id = {n}",
+        "SELECT id FROM vault WHERE secret <> '{s}' ORDER BY id LIMIT 5",
+        "SELECT COALESCE(secret, '{s}') FROM vault WHERE id = {i}",
+        "SELECT 1 WHERE '{s}' = '{s}'",
+        "SELECT   '{s}'  ,\n\t'{s}'",
+    ];
+
+    // PostgreSQL's own ways of writing a literal.
+    private static readonly string[] PostgresTemplates =
+    [
+        "SELECT E'{s}'",
+        "SELECT E'it\\'s {s}'",
+        "SELECT $${s}$$",
+        "SELECT $k$ {s} $k$",
+        "SELECT '{s}'::text",
+        "SELECT CAST('{s}' AS VARCHAR(200))",
+        "SELECT ARRAY['{s}', 'other']",
+        "SELECT U&'{s}'",
+        "SELECT 1 /* outer /* inner */ {s} */",
+    ];
+
+    /// <summary>The portable statements: every template with every secret.</summary>
+    public static IReadOnlyList<(string Sql, Secret Secret, string Template)> Portable() => Build(PortableTemplates);
+
+    /// <summary>PostgreSQL-only literal syntax: every template with every secret.</summary>
+    public static IReadOnlyList<(string Sql, Secret Secret, string Template)> PostgresSyntax() => Build(PostgresTemplates);
+
+    private static List<(string Sql, Secret Secret, string Template)> Build(string[] templates)
+    {
+        var statements = new List<(string, Secret, string)>();
+        var i = 0;
+        foreach (var template in templates)
+        {
+            foreach (var secret in Secrets)
+            {
+                i++;
+                var sql = template
+                    .Replace("{{", "\u0001", StringComparison.Ordinal)
+                    .Replace("}}", "\u0002", StringComparison.Ordinal)
+                    .Replace("{s}", secret.Value.Replace("'", "''", StringComparison.Ordinal), StringComparison.Ordinal)
+                    .Replace("{n}", (i * 7919 % 1000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                    .Replace("{i}", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                    .Replace("\u0001", "{", StringComparison.Ordinal)
+                    .Replace("\u0002", "}", StringComparison.Ordinal);
+                statements.Add((sql, secret, template));
+            }
+        }
+
+        return statements;
+    }
+}
