@@ -41,6 +41,9 @@ public static class AllocationTrace
         Report("Castle proxy ExecuteScalar (Proceed only)", () => castle.ExecuteScalar());
         Report("traced connection, no listener", () => tracedCommand.ExecuteScalar());
         Report("AsyncLocal write (what Activity.Current = x costs)", () => asyncLocal.Value = asyncLocal.Value is null ? key : null);
+        Report("raw CreateCommand + Dispose", () => raw.CreateCommand().Dispose());
+        Report("traced CreateCommand + Dispose (command proxy)", () => traced.CreateCommand().Dispose());
+        Report("Castle class proxy of DbCommand, created (floor)", () => PassThroughInterceptor.Generator.CreateClassProxyWithTarget(rawCommand, new PassThroughInterceptor()));
 
         using var listener = SpanListener.Start(SqlTracing.ActivitySourceName, source.Name);
         Report("traced connection, listener sampling all", () => tracedCommand.ExecuteScalar());
