@@ -37,11 +37,11 @@ public static class SqlTracingRegistrationExtensions
         ArgumentNullException.ThrowIfNull(factory);
 
         var database = RegisterDatabase(builder, configure);
-        var middleware = new ConnectionTracingMiddleware(database);
+        var middleware = TracingMiddleware.ForConnections(database);
         return builder.Register(factory)
             .As<DbConnection>()
             .As<IDbConnection>()
-            .WithMetadata(ConnectionTracingMiddleware.TracedRegistrationKey, true)
+            .WithMetadata(TracingMiddleware.TracedRegistrationKey, true)
             .ConfigurePipeline(pipeline => pipeline.Use(middleware, MiddlewareInsertionMode.StartOfPhase));
     }
 
@@ -69,11 +69,11 @@ public static class SqlTracingRegistrationExtensions
 
         var database = RegisterDatabase(builder, configure);
         builder.Properties[TraceAllKey] = database;
-        var middleware = new ConnectionTracingMiddleware(database);
+        var middleware = TracingMiddleware.ForConnections(database);
         builder.ComponentRegistryBuilder.Registered += (_, registered) =>
         {
             var registration = registered.ComponentRegistration;
-            if (IsConnection(registration) && !registration.Metadata.ContainsKey(ConnectionTracingMiddleware.TracedRegistrationKey))
+            if (IsConnection(registration) && !registration.Metadata.ContainsKey(TracingMiddleware.TracedRegistrationKey))
             {
                 middleware.AttachTo(registration);
             }
@@ -96,8 +96,8 @@ public static class SqlTracingRegistrationExtensions
     {
         ArgumentNullException.ThrowIfNull(registration);
         return registration
-            .WithMetadata(RepositoryTracingMiddleware.ExplicitKey, true)
-            .OnRegistered(registered => RepositoryTracingMiddleware.AttachTo(registered.ComponentRegistration, allMethods: true));
+            .WithMetadata(TracingMiddleware.ExplicitRepositoryKey, true)
+            .OnRegistered(registered => TracingMiddleware.AttachToRepository(registered.ComponentRegistration, allMethods: true));
     }
 
     private static TracedDatabase RegisterDatabase(ContainerBuilder builder, Action<SqlTracingOptions>? configure)
@@ -123,9 +123,9 @@ public static class SqlTracingRegistrationExtensions
         builder.ComponentRegistryBuilder.Registered += (_, registered) =>
         {
             var registration = registered.ComponentRegistration;
-            if (!registration.Metadata.ContainsKey(RepositoryTracingMiddleware.ExplicitKey) && IsAttributedRepository(registration))
+            if (!registration.Metadata.ContainsKey(TracingMiddleware.ExplicitRepositoryKey) && IsAttributedRepository(registration))
             {
-                RepositoryTracingMiddleware.AttachTo(registration, allMethods: false);
+                TracingMiddleware.AttachToRepository(registration, allMethods: false);
             }
         };
     }
