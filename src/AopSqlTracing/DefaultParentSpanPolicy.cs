@@ -1,7 +1,7 @@
 namespace AopSqlTracing;
 
 /// <summary>
-/// The seed's rules: a command is traced when anything marks it (itself, the enclosing traced repository call, its
+/// The library's rules: a command is traced when anything marks it (itself, the enclosing traced repository call, its
 /// connection, its lifetime scope) or <see cref="SqlTracingOptions.TraceAllCommands"/> is on; its parent is the
 /// first parent found in that order, then <see cref="System.Diagnostics.Activity.Current"/>, then a new root.
 /// A traced repository call is always traced, its parent chosen by the same order.
@@ -15,9 +15,7 @@ public sealed class DefaultParentSpanPolicy : IParentSpanPolicy
     /// <inheritdoc/>
     public ParentSpanDecision Decide(in SqlExecution execution)
     {
-        var marked = execution.CommandMark.IsMarked || execution.RepositoryMark.IsMarked
-            || execution.ConnectionMark.IsMarked || execution.ScopeMark.IsMarked;
-        if (!marked && !execution.Options.TraceAllCommands && execution.Kind != SqlExecutionKind.RepositoryCall)
+        if (!execution.IsMarked && !execution.Options.TraceAllCommands && execution.Kind != SqlExecutionKind.RepositoryCall)
         {
             return ParentSpanDecision.NotTraced;
         }

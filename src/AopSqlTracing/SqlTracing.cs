@@ -105,17 +105,17 @@ public static class SqlTracing
 
     /// <summary>Removes the scope's own mark; marks of its parent scopes still apply.</summary>
     /// <param name="scope">A lifetime scope.</param>
-    public static void ClearTraced(this ILifetimeScope scope) => MarkTable.Clear(ScopeOwner(scope));
+    public static void ClearTraced(this ILifetimeScope scope) => ScopeMarks.Clear(ScopeOwner(scope));
 
     /// <summary>Tells whether the scope itself is marked for tracing.</summary>
     /// <param name="scope">A lifetime scope.</param>
     /// <returns><see langword="true"/> when marked.</returns>
-    public static bool GetTraced(this ILifetimeScope scope) => MarkTable.Get(ScopeOwner(scope)) is not null;
+    public static bool GetTraced(this ILifetimeScope scope) => ScopeMarks.Get(ScopeOwner(scope)) is not null;
 
     /// <summary>Gets the parent the scope itself is marked with, if any.</summary>
     /// <param name="scope">A lifetime scope.</param>
     /// <returns>The parent's context, or <see langword="null"/>.</returns>
-    public static ActivityContext? GetParentSpan(this ILifetimeScope scope) => MarkTable.Get(ScopeOwner(scope))?.Parent;
+    public static ActivityContext? GetParentSpan(this ILifetimeScope scope) => ScopeMarks.Get(ScopeOwner(scope))?.Parent;
 
     /// <summary>Tells whether the scope itself is marked with a parent span.</summary>
     /// <param name="scope">A lifetime scope.</param>

@@ -22,8 +22,8 @@ public sealed class SqlTracingOptions
     /// </summary>
     public bool TraceAllCommands { get; set; } = true;
 
-    /// <summary>Gets or sets how spans are named; defaults to <see cref="SqlSpanNaming.Seed"/>.</summary>
-    public SqlSpanNaming SpanNaming { get; set; } = SqlSpanNaming.Seed;
+    /// <summary>Gets or sets how spans are named; defaults to <see cref="SqlSpanNaming.StatementKind"/>.</summary>
+    public SqlSpanNaming SpanNaming { get; set; } = SqlSpanNaming.StatementKind;
 
     /// <summary>Gets or sets what <c>db.query.text</c> records; defaults to <see cref="QueryTextMode.Sanitized"/> so literals never leak.</summary>
     public QueryTextMode QueryText { get; set; } = QueryTextMode.Sanitized;

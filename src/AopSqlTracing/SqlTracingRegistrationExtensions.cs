@@ -17,7 +17,7 @@ namespace AopSqlTracing;
 public static class SqlTracingRegistrationExtensions
 {
     private const string TraceAllKey = "AopSqlTracing.TraceAllDatabases";
-    private const string ServicesKey = "AopSqlTracing.Services";
+    private const string DatabasesKey = "AopSqlTracing.Databases";
 
     /// <summary>
     /// Registers a database whose connections are traced: each resolved <see cref="DbConnection"/> (or
@@ -102,23 +102,27 @@ public static class SqlTracingRegistrationExtensions
 
     private static TracedDatabase RegisterDatabase(ContainerBuilder builder, Action<SqlTracingOptions>? configure)
     {
-        RegisterServicesOnce(builder);
+        var databases = RegisterServicesOnce(builder);
         var options = new SqlTracingOptions();
         configure?.Invoke(options);
         var database = new TracedDatabase(options);
+        databases.Add(database);
         builder.RegisterInstance(database).As<ITracedDatabase>();
         return database;
     }
 
     // Once per container: the default parent policy (a user's own registration wins, before or after this one),
     // and the scan that proxies every registration exposing a [Traced] interface.
-    private static void RegisterServicesOnce(ContainerBuilder builder)
+    private static TracedDatabases RegisterServicesOnce(ContainerBuilder builder)
     {
-        if (!builder.Properties.TryAdd(ServicesKey, true))
+        if (builder.Properties.TryGetValue(DatabasesKey, out var existing) && existing is TracedDatabases registered)
         {
-            return;
+            return registered;
         }
 
+        var databases = new TracedDatabases();
+        builder.Properties[DatabasesKey] = databases;
+        builder.RegisterInstance(databases).ExternallyOwned();
         builder.RegisterInstance(DefaultParentSpanPolicy.Instance).As<IParentSpanPolicy>().PreserveExistingDefaults();
         builder.ComponentRegistryBuilder.Registered += (_, registered) =>
         {
@@ -128,6 +132,7 @@ public static class SqlTracingRegistrationExtensions
                 TracingMiddleware.AttachToRepository(registration, allMethods: false);
             }
         };
+        return databases;
     }
 
     private static bool IsAttributedRepository(IComponentRegistration registration)

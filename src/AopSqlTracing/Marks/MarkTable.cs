@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace AopSqlTracing.Marks;
 
 /// <summary>
-/// Marks kept beside the objects they describe. Keys are held weakly, so a marked command, connection
-/// or scope that the application drops is collected together with its mark.
+/// Marks on commands and connections, kept beside the provider's objects. Keys are held weakly, so a marked
+/// command or connection that the application drops is collected together with its mark.
 /// </summary>
 internal static class MarkTable
 {
@@ -12,6 +12,8 @@ internal static class MarkTable
 
     // Until the first mark is set, executions skip the table altogether.
     private static volatile bool _anyMarkSet;
+
+    public static bool AnyMarkSet => _anyMarkSet;
 
     public static void Set(object owner, TraceMark mark)
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Autofac;
+using AopSqlTracing.Execution;
 using AopSqlTracing.Internal;
 
 namespace AopSqlTracing.Proxies;
@@ -16,6 +17,7 @@ internal abstract class ConnectionContext(TracedDatabase database, DbConnection 
 {
     private List<TracedDataReader>? _openReaders;
     private IParentSpanPolicy? _policy;
+    private ConnectionFacts? _facts;
 
     public TracedDatabase Database { get; } = database;
 
@@ -28,6 +30,12 @@ internal abstract class ConnectionContext(TracedDatabase database, DbConnection 
     /// so connections that never trace pay nothing for it.
     /// </summary>
     public IParentSpanPolicy Policy => _policy ??= ParentSpanPolicies.Resolve(Scope);
+
+    /// <summary>Gets what spans say of the connection, read at the first traced execution since it last opened.</summary>
+    public ConnectionFacts Facts => _facts ??= ConnectionFacts.Of(Target);
+
+    /// <summary>Forgets the facts: the connection opened, closed or changed database, so they may differ now.</summary>
+    public void FactsChanged() => _facts = null;
 
     /// <summary>Gets the proxy the user holds; set once, right after the proxy is made.</summary>
     public DbConnection Proxy { get; set; } = null!;

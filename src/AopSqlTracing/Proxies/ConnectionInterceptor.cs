@@ -16,6 +16,7 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
     [
         "CreateDbCommand", "CreateDbBatch", "BeginDbTransaction", "BeginDbTransactionAsync",
         nameof(DbConnection.Close), nameof(DbConnection.CloseAsync), "Dispose", nameof(DbConnection.DisposeAsync),
+        nameof(DbConnection.Open), nameof(DbConnection.OpenAsync), nameof(DbConnection.ChangeDatabase), nameof(DbConnection.ChangeDatabaseAsync),
     ];
 
     public void Intercept(IInvocation invocation)
@@ -37,18 +38,23 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 break;
             case "BeginDbTransactionAsync":
                 invocation.Proceed();
-                SpanCompletion.ReturnMapped<DbTransaction>(invocation, transaction => DbProxyFactory.CreateTransaction(transaction, this));
+                Continuations.ReturnMapped<DbTransaction>(invocation, transaction => DbProxyFactory.CreateTransaction(transaction, this));
+                break;
+            case nameof(DbConnection.Open) or nameof(DbConnection.OpenAsync) or nameof(DbConnection.ChangeDatabase) or nameof(DbConnection.ChangeDatabaseAsync):
+                FactsChanged();
+                invocation.Proceed();
                 break;
             case nameof(DbConnection.CloseAsync):
                 invocation.Proceed();
-                invocation.ReturnValue = SpanCompletion.ThenAlways((Task)invocation.ReturnValue!, FinishOpenReaders);
+                invocation.ReturnValue = Continuations.ThenAlways((Task)invocation.ReturnValue!, FinishOpenReaders);
                 break;
             case nameof(DbConnection.DisposeAsync):
                 invocation.Proceed();
-                SpanCompletion.ReturnThenAlways(invocation, FinishOpenReaders);
+                Continuations.ReturnThenAlways(invocation, FinishOpenReaders);
                 break;
             default:
                 // Close and Dispose: the provider closes its readers with the connection, so their spans end here.
+                FactsChanged();
                 try
                 {
                     invocation.Proceed();

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using Autofac;
 using AopSqlTracing.Internal;
 using Castle.DynamicProxy;
@@ -7,7 +6,7 @@ using Castle.DynamicProxy;
 namespace AopSqlTracing.Proxies;
 
 /// <summary>
-/// Makes our Castle class proxies (with target) of the abstract ADO.NET base classes, and the readers of traced commands. Provider classes are sealed,
+/// Makes our Castle class proxies (with target) of the abstract ADO.NET base classes. Provider classes are sealed,
 /// so the proxies derive from <see cref="DbConnection"/>, <see cref="DbCommand"/>, … and forward to the provider's object.
 /// Castle caches each proxy type after the first one, keyed on the shared options below.
 /// </summary>
@@ -38,9 +37,6 @@ internal static class DbProxyFactory
 
     public static DbTransaction CreateTransaction(DbTransaction target, ConnectionContext connection)
         => Create<DbTransaction>(NewTransaction, target, new TransactionInterceptor(connection));
-
-    public static DbDataReader CreateReader(DbDataReader target, Activity activity, ConnectionContext connection, Action? whenClosed = null)
-        => new TracedDataReader(target, activity, connection, whenClosed);
 
     private static Func<object, IInterceptor[], object> Compile<T>(string[] interceptedMethods)
     {

@@ -1,7 +1,5 @@
-using System.Data;
 using System.Data.Common;
-using System.Diagnostics;
-using AopSqlTracing.Internal;
+using AopSqlTracing.Execution;
 using AopSqlTracing.Statements;
 using Castle.DynamicProxy;
 
@@ -34,19 +32,27 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         {
             case nameof(DbCommand.ExecuteNonQuery):
             case nameof(DbCommand.ExecuteScalar):
-                Execute(invocation);
+                Proceed(invocation).Complete();
                 break;
             case "ExecuteDbDataReader":
-                ExecuteReader(invocation);
+                if (Proceed(invocation) is { IsTraced: true } reading)
+                {
+                    invocation.ReturnValue = new TracedDataReader((DbDataReader)invocation.ReturnValue!, reading, connection);
+                }
+
                 break;
             case nameof(DbCommand.ExecuteNonQueryAsync):
-                ExecuteAsync<int>(invocation);
+                ProceedAsync<int>(invocation);
                 break;
             case nameof(DbCommand.ExecuteScalarAsync):
-                ExecuteAsync<object?>(invocation);
+                ProceedAsync<object?>(invocation);
                 break;
             case "ExecuteDbDataReaderAsync":
-                ExecuteReaderAsync(invocation);
+                if (Proceed(invocation) is { IsTraced: true } readingAsync)
+                {
+                    invocation.ReturnValue = Completion.ContinueInReader((Task<DbDataReader>)invocation.ReturnValue!, readingAsync, connection);
+                }
+
                 break;
             case "set_DbConnection":
                 invocation.SetArgumentValue(0, Unwrap(invocation.Arguments[0] as DbConnection));
@@ -75,125 +81,30 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         where T : class
         => value is null ? null : ProxyTargets.Unwrap(value);
 
-    private SqlTracingOptions Options => connection.Database.Options;
-
-    // Runs the call; its span, if traced, is returned still open, or already failed when the call threw.
-    // With PropagateContext the command's text carries the span's context while it runs; `sentText` is what to restore.
-    private Activity? ProceedTraced(IInvocation invocation, out string? sentText)
+    // Asks the gate, runs the call, and hands back the execution still open (or already failed, when the call threw).
+    private TracedExecution Proceed(IInvocation invocation)
     {
-        var target = invocation.InvocationTarget;
-        var command = target as DbCommand;
-        var activity = command is not null
-            ? CommandTracing.Begin(command, connection, ref _lastStatement)
-            : CommandTracing.Begin((DbBatch)target!, connection);
-        sentText = activity is not null && command is not null && Options.PropagateContext ? AddTraceComment(command, activity) : null;
+        var execution = invocation.InvocationTarget is DbCommand command
+            ? ExecutionGate.BeginCommand(command, connection, ref _lastStatement)
+            : ExecutionGate.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
         try
         {
             invocation.Proceed();
         }
         catch (Exception exception)
         {
-            RestoreText(command, sentText);
-            SqlSpanFactory.Fail(activity, exception, Options);
+            execution.Fail(exception);
             throw;
         }
 
-        return activity;
+        return execution;
     }
 
-    private void Execute(IInvocation invocation)
+    private void ProceedAsync<T>(IInvocation invocation)
     {
-        var activity = ProceedTraced(invocation, out var original);
-        RestoreText(invocation.InvocationTarget as DbCommand, original);
-        SqlSpanFactory.Stop(activity);
-    }
-
-    // A reader's span stays open until the reader closes, so it covers the rows actually read. Providers refuse
-    // a new command text while the reader is open, so a sqlcommenter comment is taken off when it closes.
-    private void ExecuteReader(IInvocation invocation)
-    {
-        if (ProceedTraced(invocation, out var original) is { } activity)
+        if (Proceed(invocation) is { IsTraced: true } execution)
         {
-            var restore = original is null ? null : RestoreLater(invocation, original);
-            invocation.ReturnValue = DbProxyFactory.CreateReader((DbDataReader)invocation.ReturnValue!, activity, connection, restore);
+            invocation.ReturnValue = Completion.EndWhenDone((Task<T>)invocation.ReturnValue!, execution);
         }
-    }
-
-    private void ExecuteAsync<T>(IInvocation invocation)
-    {
-        if (ProceedTraced(invocation, out var original) is { } activity)
-        {
-            var restore = original is null ? null : RestoreLater(invocation, original);
-            invocation.ReturnValue = SpanCompletion.EndWhenDone((Task<T>)invocation.ReturnValue!, activity, Options, restore);
-        }
-    }
-
-    private void ExecuteReaderAsync(IInvocation invocation)
-    {
-        if (ProceedTraced(invocation, out var original) is { } activity)
-        {
-            var restore = original is null ? null : RestoreLater(invocation, original);
-            invocation.ReturnValue = WrapReaderAsync((Task<DbDataReader>)invocation.ReturnValue!, activity, restore);
-        }
-    }
-
-    private static string? AddTraceComment(DbCommand command, Activity activity)
-    {
-        try
-        {
-            var text = command.CommandText;
-            if (SqlCommenter.TryComment(text, activity, out var commented))
-            {
-                command.CommandText = commented;
-                return text;
-            }
-        }
-        catch (Exception exception)
-        {
-            SqlTracingEventSource.Log.TracingFailed("sqlcommenter", exception);
-        }
-
-        return null;
-    }
-
-    // The user's command is left as the user set it once the statement has run.
-    private static void RestoreText(DbCommand? command, string? original)
-    {
-        if (command is null || original is null)
-        {
-            return;
-        }
-
-        try
-        {
-            command.CommandText = original;
-        }
-        catch (Exception exception)
-        {
-            SqlTracingEventSource.Log.TracingFailed("sqlcommenter restore", exception);
-        }
-    }
-
-    private static Action RestoreLater(IInvocation invocation, string original)
-    {
-        var command = invocation.InvocationTarget as DbCommand;
-        return () => RestoreText(command, original);
-    }
-
-    private async Task<DbDataReader> WrapReaderAsync(Task<DbDataReader> execution, Activity activity, Action? whenClosed)
-    {
-        DbDataReader reader;
-        try
-        {
-            reader = await execution.ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            whenClosed?.Invoke();
-            SqlSpanFactory.Fail(activity, exception, Options);
-            throw;
-        }
-
-        return DbProxyFactory.CreateReader(reader, activity, connection, whenClosed);
     }
 }

@@ -2,8 +2,7 @@ using System.Collections;
 using System.Collections.ObjectModel;
 using System.Data;
 using System.Data.Common;
-using System.Diagnostics;
-using AopSqlTracing.Internal;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing.Proxies;
 
@@ -21,16 +20,15 @@ internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator,
 {
     private readonly DbDataReader _inner;
     private readonly ConnectionContext _connection;
-    private readonly Action? _whenClosed;
-    private Activity? _activity;
+    private readonly TracedExecution _execution;
+    private int _ended;
     private long _rows;
 
-    public TracedDataReader(DbDataReader inner, Activity activity, ConnectionContext connection, Action? whenClosed)
+    public TracedDataReader(DbDataReader inner, TracedExecution execution, ConnectionContext connection)
     {
         _inner = inner;
-        _activity = activity;
+        _execution = execution;
         _connection = connection;
-        _whenClosed = whenClosed;
         connection.ReaderOpened(this);
     }
 
@@ -99,9 +97,34 @@ internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator,
         return CountWhenRead(reading);
     }
 
-    public override bool NextResult() => _inner.NextResult();
+    public override bool NextResult()
+    {
+        try
+        {
+            return _inner.NextResult();
+        }
+        catch (Exception exception)
+        {
+            End(exception);
+            throw;
+        }
+    }
 
-    public override Task<bool> NextResultAsync(CancellationToken cancellationToken) => _inner.NextResultAsync(cancellationToken);
+    public override Task<bool> NextResultAsync(CancellationToken cancellationToken)
+    {
+        Task<bool> moving;
+        try
+        {
+            moving = _inner.NextResultAsync(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            End(exception);
+            throw;
+        }
+
+        return moving.IsCompletedSuccessfully ? moving : FailWhenFaulted(moving);
+    }
 
     public override void Close()
     {
@@ -257,24 +280,28 @@ internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator,
         }
     }
 
+    private async Task<bool> FailWhenFaulted(Task<bool> moving)
+    {
+        try
+        {
+            return await moving.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            End(exception);
+            throw;
+        }
+    }
+
+    // Once: close, dispose, a failing member and the connection closing under the reader may all get here.
     private void End(Exception? exception)
     {
-        var activity = Interlocked.Exchange(ref _activity, null);
-        if (activity is null)
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
         {
             return;
         }
 
         _connection.ReaderClosed(this);
-        _whenClosed?.Invoke();
-        SqlSpanFactory.SetReturnedRows(activity, _rows);
-        if (exception is null)
-        {
-            SqlSpanFactory.Stop(activity);
-        }
-        else
-        {
-            SqlSpanFactory.Fail(activity, exception, _connection.Database.Options);
-        }
+        _execution.End(exception, _rows);
     }
 }

@@ -45,7 +45,7 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
                 break;
             case nameof(DbTransaction.CommitAsync) or nameof(DbTransaction.RollbackAsync) when IsWholeTransaction(invocation):
                 invocation.Proceed();
-                invocation.ReturnValue = SpanCompletion.ThenAlways((Task)invocation.ReturnValue!, Finish);
+                invocation.ReturnValue = Continuations.ThenAlways((Task)invocation.ReturnValue!, Finish);
                 break;
             case "Dispose":
                 Finish();
@@ -73,7 +73,6 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
         }
 
         _finished = true;
-        MarkTable.Clear(connection.Target);
-        ScopeMarks.ClearNearest(connection.Scope);
+        TransactionMarks.End(connection.Target, connection.Scope);
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Reflection;
+using AopSqlTracing.Execution;
 using AopSqlTracing.Internal;
 using AopSqlTracing.Marks;
 using AopSqlTracing.Proxies;
@@ -12,36 +12,36 @@ namespace AopSqlTracing.Repositories;
 /// Makes each traced repository call a span, and the parent (and trace mark) of the SQL run inside it, for as
 /// long as the call's work lasts: the call itself, its task, or the enumeration of its async stream.
 /// </summary>
-internal sealed class RepositoryInterceptor(ILifetimeScope scope) : ITracingInterceptor
+internal sealed class RepositoryInterceptor(ILifetimeScope scope, TracedDatabases databases) : ITracingInterceptor
 {
     private IParentSpanPolicy? _policy;
 
     public void Intercept(IInvocation invocation)
     {
         var method = invocation.Method;
-        if (AsyncResults.IsAsyncEnumerable(method.ReturnType))
+        if (TracedAsyncEnumerable.IsAsyncStream(method.ReturnType))
         {
             // An async stream does its work when enumerated, so that is when its span starts.
             invocation.Proceed();
-            invocation.ReturnValue = AsyncResults.TraceEnumeration(invocation.ReturnValue, method, this);
+            invocation.ReturnValue = TracedAsyncEnumerable.Wrap(invocation.ReturnValue, method, this);
             return;
         }
 
-        var activity = Begin(method);
-        if (activity is null)
+        var execution = Begin(method);
+        if (!execution.IsTraced)
         {
             invocation.Proceed();
             return;
         }
 
-        var previous = AmbientRepositoryCall.Enter(new TraceMark(activity.Context));
+        var previous = AmbientRepositoryCall.Enter(new TraceMark(execution.Activity!.Context));
         try
         {
             invocation.Proceed();
         }
         catch (Exception exception)
         {
-            SqlSpanFactory.Fail(activity, exception);
+            execution.Fail(exception);
             throw;
         }
         finally
@@ -49,20 +49,10 @@ internal sealed class RepositoryInterceptor(ILifetimeScope scope) : ITracingInte
             AmbientRepositoryCall.Exit(previous);
         }
 
-        invocation.ReturnValue = AsyncResults.EndWhenDone(invocation.ReturnValue, method.ReturnType, activity);
+        invocation.ReturnValue = Completion.EndWhenDone(invocation.ReturnValue, method.ReturnType, execution);
     }
 
-    /// <summary>Starts the call's span when the policy traces it; null otherwise.</summary>
-    public Activity? Begin(MethodInfo method)
-    {
-        if (!SqlSpanFactory.HasListeners)
-        {
-            return null;
-        }
-
-        _policy ??= ParentSpanPolicies.Resolve(scope);
-        return ParentSpans.TryChooseForRepositoryCall(method, scope, _policy, out var parent)
-            ? SqlSpanFactory.StartRepositoryCall(TracedMethods.Describe(method), parent)
-            : null;
-    }
+    /// <summary>Starts the call's span when the policy traces it.</summary>
+    public TracedExecution Begin(MethodInfo method)
+        => ExecutionGate.BeginRepositoryCall(method, scope, _policy ??= ParentSpanPolicies.Resolve(scope), databases.RepositoryOptions);
 }

@@ -1,3 +1,4 @@
+using AopSqlTracing.Internal;
 using AopSqlTracing.Proxies;
 using Autofac;
 using Castle.DynamicProxy;
@@ -12,8 +13,14 @@ internal sealed class RepositoryProxyFactory(Type[] interfaces, bool allMethods)
 {
     private Func<object, IInterceptor[], object>? _constructor;
 
+    // A registration belongs to one container, so its traced databases are looked up once.
+    private TracedDatabases? _databases;
+
     public object Create(object target, ILifetimeScope scope)
-        => (_constructor ??= Compile())(target, [new RepositoryInterceptor(scope)]);
+    {
+        _databases ??= scope.ResolveOptional<TracedDatabases>() ?? new TracedDatabases();
+        return (_constructor ??= Compile())(target, [new RepositoryInterceptor(scope, _databases)]);
+    }
 
     private Func<object, IInterceptor[], object> Compile()
     {

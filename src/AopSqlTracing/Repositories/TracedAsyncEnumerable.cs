@@ -1,6 +1,6 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Reflection;
-using AopSqlTracing.Internal;
+using AopSqlTracing.Execution;
 using AopSqlTracing.Marks;
 
 namespace AopSqlTracing.Repositories;
@@ -10,36 +10,58 @@ namespace AopSqlTracing.Repositories;
 /// <c>GetAsyncEnumerator</c> to the end of the items, a failure, or dispose, and SQL run while producing
 /// items is traced under it.
 /// </summary>
-internal sealed class TracedAsyncEnumerable<T>(IAsyncEnumerable<T> inner, MethodInfo method, RepositoryInterceptor interceptor) : IAsyncEnumerable<T>
+internal static class TracedAsyncEnumerable
 {
-    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
-    {
-        var activity = interceptor.Begin(method);
-        if (activity is null)
-        {
-            return inner.GetAsyncEnumerator(cancellationToken);
-        }
+    private static readonly ConcurrentDictionary<Type, Func<object, MethodInfo, RepositoryInterceptor, object>> Wrappers = new();
 
-        var mark = new TraceMark(activity.Context);
-        var previous = AmbientRepositoryCall.Enter(mark);
-        try
+    public static bool IsAsyncStream(Type returnType)
+        => returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>);
+
+    public static object? Wrap(object? stream, MethodInfo method, RepositoryInterceptor interceptor)
+        => stream is null ? null : Wrappers.GetOrAdd(method.ReturnType, MakeWrapper)(stream, method, interceptor);
+
+    private static Func<object, MethodInfo, RepositoryInterceptor, object> MakeWrapper(Type returnType)
+        => typeof(TracedAsyncEnumerable).GetMethod(nameof(WrapTyped), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(returnType.GetGenericArguments()[0])
+            .CreateDelegate<Func<object, MethodInfo, RepositoryInterceptor, object>>();
+
+    // Returns object: it is bound to a delegate of one shape for every T.
+#pragma warning disable CA1859
+    private static object WrapTyped<T>(object stream, MethodInfo method, RepositoryInterceptor interceptor)
+        => new Stream<T>((IAsyncEnumerable<T>)stream, method, interceptor);
+#pragma warning restore CA1859
+
+    private sealed class Stream<T>(IAsyncEnumerable<T> inner, MethodInfo method, RepositoryInterceptor interceptor) : IAsyncEnumerable<T>
+    {
+        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
         {
-            return new Enumerator(inner.GetAsyncEnumerator(cancellationToken), activity, mark);
-        }
-        catch (Exception exception)
-        {
-            SqlSpanFactory.Fail(activity, exception);
-            throw;
-        }
-        finally
-        {
-            AmbientRepositoryCall.Exit(previous);
+            var execution = interceptor.Begin(method);
+            if (!execution.IsTraced)
+            {
+                return inner.GetAsyncEnumerator(cancellationToken);
+            }
+
+            var mark = new TraceMark(execution.Activity!.Context);
+            var previous = AmbientRepositoryCall.Enter(mark);
+            try
+            {
+                return new Enumerator<T>(inner.GetAsyncEnumerator(cancellationToken), execution, mark);
+            }
+            catch (Exception exception)
+            {
+                execution.Fail(exception);
+                throw;
+            }
+            finally
+            {
+                AmbientRepositoryCall.Exit(previous);
+            }
         }
     }
 
-    private sealed class Enumerator(IAsyncEnumerator<T> inner, Activity activity, TraceMark mark) : IAsyncEnumerator<T>
+    private sealed class Enumerator<T>(IAsyncEnumerator<T> inner, TracedExecution execution, TraceMark mark) : IAsyncEnumerator<T>
     {
-        private Activity? _activity = activity;
+        private int _ended;
 
         public T Current => inner.Current;
 
@@ -107,14 +129,9 @@ internal sealed class TracedAsyncEnumerable<T>(IAsyncEnumerable<T> inner, Method
 
         private void End(Exception? exception)
         {
-            var activity = Interlocked.Exchange(ref _activity, null);
-            if (exception is null)
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                SqlSpanFactory.Stop(activity);
-            }
-            else
-            {
-                SqlSpanFactory.Fail(activity, exception);
+                execution.End(exception);
             }
         }
     }

@@ -46,9 +46,9 @@ public sealed class AttributesFixture : IDisposable
     }
 
     [Fact]
-    public void SpanNamingSeed_IsTheDefault()
+    public void SpanNamingStatementKind_IsTheDefault()
     {
-        Assert.Equal(SqlSpanNaming.Seed, new SqlTracingOptions().SpanNaming);
+        Assert.Equal(SqlSpanNaming.StatementKind, new SqlTracingOptions().SpanNaming);
         Assert.Equal(QueryTextMode.Sanitized, new SqlTracingOptions().QueryText);
         Assert.Equal(4096, new SqlTracingOptions().MaxQueryTextLength);
         Assert.False(new SqlTracingOptions().RecordParameters);

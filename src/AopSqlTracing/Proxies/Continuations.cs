@@ -1,46 +1,13 @@
-using System.Diagnostics;
-using AopSqlTracing.Internal;
 using Castle.DynamicProxy;
 
 namespace AopSqlTracing.Proxies;
 
 /// <summary>
-/// Ends a span when an asynchronous call completes, not when its task is handed back. The caller awaits the task
-/// returned here and sees the original result, exception or cancellation.
+/// Work a proxy does after an asynchronous call of the provider's finishes (end marks after a commit, finish
+/// readers after a close), without changing what the caller awaits. Spans are ended by <see cref="Execution.Completion"/>.
 /// </summary>
-internal static class SpanCompletion
+internal static class Continuations
 {
-    public static Task<T> EndWhenDone<T>(Task<T> task, Activity activity, SqlTracingOptions? options, Action? whenDone = null)
-    {
-        if (task.IsCompletedSuccessfully)
-        {
-            whenDone?.Invoke();
-            SqlSpanFactory.Stop(activity);
-            return task;
-        }
-
-        return Await(task, activity, options, whenDone);
-
-        static async Task<T> Await(Task<T> task, Activity activity, SqlTracingOptions? options, Action? whenDone)
-        {
-            try
-            {
-                var result = await task.ConfigureAwait(false);
-                SqlSpanFactory.Stop(activity);
-                return result;
-            }
-            catch (Exception exception)
-            {
-                SqlSpanFactory.Fail(activity, exception, options);
-                throw;
-            }
-            finally
-            {
-                whenDone?.Invoke();
-            }
-        }
-    }
-
     /// <summary>Runs <paramref name="whenDone"/> once <paramref name="task"/> has finished, however it finished.</summary>
     public static Task ThenAlways(Task task, Action whenDone)
     {

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Reflection;
+using AopSqlTracing.Proxies;
+
+namespace AopSqlTracing.Execution;
+
+/// <summary>
+/// Ends a traced execution when its work ends, not when its result is handed back, whatever the shape: at once for
+/// a plain value, on completion for <see cref="Task"/>, <see cref="Task{T}"/>, <see cref="ValueTask"/> and
+/// <see cref="ValueTask{T}"/>; a reader's span goes on in the reader, an async stream's in its enumerator. The
+/// caller awaits a task that completes like the original, with the same result, exception or cancellation.
+/// </summary>
+// Results arrive boxed from Castle's IInvocation.ReturnValue; each ValueTask is still consumed exactly once.
+#pragma warning disable CA2012
+internal static class Completion
+{
+    private static readonly ConcurrentDictionary<Type, Func<object, TracedExecution, object>> GenericShapes = new();
+
+    /// <summary>Ends <paramref name="execution"/> when <paramref name="result"/>, declared as <paramref name="returnType"/>, is done.</summary>
+    public static object? EndWhenDone(object? result, Type returnType, TracedExecution execution)
+    {
+        switch (result)
+        {
+            case Task task when returnType == typeof(Task):
+                return task.IsCompletedSuccessfully ? Ended(task, execution) : AwaitTask(task, execution);
+            case ValueTask valueTask:
+                return valueTask.IsCompletedSuccessfully ? Ended(valueTask, execution) : AwaitValueTask(valueTask, execution);
+            case not null when returnType.IsGenericType && IsAwaitable(returnType.GetGenericTypeDefinition()):
+                return GenericShapes.GetOrAdd(returnType, MakeShape)(result, execution);
+            default:
+                execution.Complete();
+                return result;
+        }
+    }
+
+    /// <summary>Ends <paramref name="execution"/> when <paramref name="task"/> completes.</summary>
+    public static Task<T> EndWhenDone<T>(Task<T> task, TracedExecution execution)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            execution.Complete();
+            return task;
+        }
+
+        return Await(task, execution);
+
+        static async Task<T> Await(Task<T> task, TracedExecution execution)
+        {
+            try
+            {
+                var result = await task.ConfigureAwait(false);
+                execution.Complete();
+                return result;
+            }
+            catch (Exception exception)
+            {
+                execution.Fail(exception);
+                throw;
+            }
+        }
+    }
+
+    /// <inheritdoc cref="EndWhenDone{T}(Task{T}, TracedExecution)"/>
+    public static ValueTask<T> EndWhenDone<T>(ValueTask<T> task, TracedExecution execution)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            execution.Complete();
+            return task;
+        }
+
+        return Await(task, execution);
+
+        static async ValueTask<T> Await(ValueTask<T> task, TracedExecution execution)
+        {
+            try
+            {
+                var result = await task.ConfigureAwait(false);
+                execution.Complete();
+                return result;
+            }
+            catch (Exception exception)
+            {
+                execution.Fail(exception);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Hands the span of a reader-returning execution on to the reader, which ends it when it closes.</summary>
+    public static async Task<DbDataReader> ContinueInReader(Task<DbDataReader> task, TracedExecution execution, ConnectionContext connection)
+    {
+        DbDataReader reader;
+        try
+        {
+            reader = await task.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            execution.Fail(exception);
+            throw;
+        }
+
+        return new TracedDataReader(reader, execution, connection);
+    }
+
+    private static bool IsAwaitable(Type definition) => definition == typeof(Task<>) || definition == typeof(ValueTask<>);
+
+    private static object Ended(object result, TracedExecution execution)
+    {
+        execution.Complete();
+        return result;
+    }
+
+    private static async Task AwaitTask(Task task, TracedExecution execution)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+            execution.Complete();
+        }
+        catch (Exception exception)
+        {
+            execution.Fail(exception);
+            throw;
+        }
+    }
+
+    private static async ValueTask AwaitValueTask(ValueTask task, TracedExecution execution)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+            execution.Complete();
+        }
+        catch (Exception exception)
+        {
+            execution.Fail(exception);
+            throw;
+        }
+    }
+
+    private static Func<object, TracedExecution, object> MakeShape(Type returnType)
+    {
+        var name = returnType.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(BoxedTask) : nameof(BoxedValueTask);
+        return typeof(Completion).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(returnType.GetGenericArguments()[0])
+            .CreateDelegate<Func<object, TracedExecution, object>>();
+    }
+
+    // Return object: they are bound to a delegate of one shape for every T.
+#pragma warning disable CA1859
+    private static object BoxedTask<T>(object result, TracedExecution execution) => EndWhenDone((Task<T>)result, execution);
+
+    private static object BoxedValueTask<T>(object result, TracedExecution execution) => EndWhenDone((ValueTask<T>)result, execution);
+#pragma warning restore CA1859
+}
+#pragma warning restore CA2012

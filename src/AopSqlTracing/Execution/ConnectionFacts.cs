@@ -1,0 +1,47 @@
+using System.Data.Common;
+using AopSqlTracing.Internal;
+
+namespace AopSqlTracing.Execution;
+
+/// <summary>
+/// What every span of one open connection carries about it: <c>db.system.name</c>, <c>db.namespace</c> and the
+/// server's endpoint. Read once per open (a traced connection caches it until it closes, opens or changes
+/// database), because on some providers each read costs a look-up or a string.
+/// </summary>
+internal sealed class ConnectionFacts
+{
+    public static readonly ConnectionFacts Unknown = new("other_sql", null, ServerEndpoint.None);
+
+    private ConnectionFacts(string systemName, string? @namespace, ServerEndpoint server)
+    {
+        SystemName = systemName;
+        Namespace = @namespace;
+        Server = server;
+    }
+
+    public string SystemName { get; }
+
+    public string? Namespace { get; }
+
+    public ServerEndpoint Server { get; }
+
+    /// <summary>Reads the facts of <paramref name="connection"/> (the provider's); never throws.</summary>
+    public static ConnectionFacts Of(DbConnection? connection)
+    {
+        if (connection is null)
+        {
+            return Unknown;
+        }
+
+        try
+        {
+            var system = DbSystemNames.Of(connection.GetType());
+            return new ConnectionFacts(system, connection.Database, ServerEndpoints.Of(connection, system));
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("connection facts", exception);
+            return Unknown;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections;
+
+namespace AopSqlTracing.Execution;
+
+/// <summary>
+/// The tags handed to <c>ActivitySource.CreateActivity</c>, so a head sampler can decide on the system, operation,
+/// table, summary and server. <see cref="System.Diagnostics.Activity"/> copies them into the span it creates, so one
+/// instance per thread is reused, and it is its own enumerator: passing them allocates nothing beyond the tags
+/// the span would carry anyway.
+/// </summary>
+internal sealed class CreationTags : IEnumerable<KeyValuePair<string, object?>>, IEnumerator<KeyValuePair<string, object?>>
+{
+    private const int Capacity = 5;
+
+    [ThreadStatic]
+    private static CreationTags? _cached;
+
+    private readonly KeyValuePair<string, object?>[] _tags = new KeyValuePair<string, object?>[Capacity];
+    private int _count;
+    private int _index = -1;
+
+    public KeyValuePair<string, object?> Current => _tags[_index];
+
+    object IEnumerator.Current => Current;
+
+    /// <summary>Takes this thread's instance, or a new one when a listener creates a span while sampling ours.</summary>
+    public static CreationTags Rent()
+    {
+        var tags = _cached ?? new CreationTags();
+        _cached = null;
+        return tags;
+    }
+
+    /// <summary>Empties <paramref name="tags"/> and gives it back to this thread, once the span is created.</summary>
+    public static void Return(CreationTags tags)
+    {
+        Array.Clear(tags._tags);
+        tags._count = 0;
+        tags._index = -1;
+        _cached = tags;
+    }
+
+    /// <summary>Adds a tag unless its value is null; the sixth and later are ignored (there are five).</summary>
+    public void Add(string key, object? value)
+    {
+        if (value is not null && _count < Capacity)
+        {
+            _tags[_count++] = new KeyValuePair<string, object?>(key, value);
+        }
+    }
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        // The source enumerates once per listener, then once to copy: each enumeration starts afresh.
+        _index = -1;
+        return this;
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool MoveNext() => ++_index < _count;
+
+    public void Reset() => _index = -1;
+
+    public void Dispose()
+    {
+    }
+}

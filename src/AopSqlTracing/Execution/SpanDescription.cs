@@ -1,0 +1,62 @@
+using System.Data;
+using System.Data.Common;
+using AopSqlTracing.Statements;
+
+namespace AopSqlTracing.Execution;
+
+/// <summary>
+/// What the span of one command or one batch is called and carries, worked out from its text before the span
+/// exists (the name and the sampler's tags are needed to create it). Commands and batches differ only here;
+/// from this point on they take one tagging path.
+/// </summary>
+internal readonly record struct SpanDescription(
+    string Name,
+    string? Operation,
+    string? Summary,
+    string? Collection,
+    string? QueryText,
+    string? ProcedureName,
+    int BatchSize)
+{
+    /// <param name="command">The provider's command.</param>
+    /// <param name="facts">The facts of the connection it runs on.</param>
+    /// <param name="options">The traced database's options.</param>
+    /// <param name="last">The command's last classification, reused while its text is the same string.</param>
+    public static SpanDescription ForCommand(DbCommand command, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last)
+    {
+        var text = command.CommandText;
+        if (command.CommandType == CommandType.StoredProcedure)
+        {
+            var procedure = StatementInfo.ForProcedure(text);
+            return new SpanDescription(
+                options.SpanNaming == SqlSpanNaming.StatementKind ? procedure.Kind : procedure.NormalizedText,
+                null, null, null, null, procedure.NormalizedText, 0);
+        }
+
+        var statement = StatementClassifier.Classify(text, ref last);
+        return new SpanDescription(
+            options.SpanNaming == SqlSpanNaming.StatementKind ? statement.Kind : statement.Summary ?? facts.SystemName,
+            statement.Operation,
+            statement.Summary,
+            statement.Collection,
+            options.QueryText == QueryTextMode.None ? null : QueryTexts.Cut(QueryTexts.Of(statement, options.QueryText), options.MaxQueryTextLength),
+            null,
+            0);
+    }
+
+    /// <param name="batch">The provider's batch.</param>
+    /// <param name="facts">The facts of the connection it runs on.</param>
+    /// <param name="options">The traced database's options.</param>
+    public static SpanDescription ForBatch(DbBatch batch, ConnectionFacts facts, SqlTracingOptions options)
+    {
+        var statements = BatchStatements.Of(batch, options.QueryText);
+        return new SpanDescription(
+            options.SpanNaming == SqlSpanNaming.StatementKind ? statements.Name : statements.Summary ?? facts.SystemName,
+            statements.Operation,
+            statements.Summary,
+            statements.Collection,
+            options.QueryText == QueryTextMode.None ? null : QueryTexts.Cut(statements.Text, options.MaxQueryTextLength),
+            null,
+            statements.Count);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Data.Common;
+using System.Diagnostics;
+using AopSqlTracing.Internal;
+
+namespace AopSqlTracing.Execution;
+
+/// <summary>
+/// Owns the library's <see cref="ActivitySource"/> and is the only code that creates, starts, fails and stops spans.
+/// Every step is guarded: a listener that throws costs the span, never the database call, and our spans never
+/// become <see cref="Activity.Current"/>: the caller's current activity is the same before and after.
+/// </summary>
+internal static class SpanLifecycle
+{
+    private static readonly ActivitySource Source = new(
+        SqlTracing.ActivitySourceName,
+        typeof(SpanLifecycle).Assembly.GetName().Version?.ToString(3));
+
+    /// <summary>Gets whether anyone listens; checked first so an unobserved command does no tracing work.</summary>
+    public static bool HasListeners => Source.HasListeners();
+
+    /// <summary>Creates a span, not yet started, or returns null when no listener samples it.</summary>
+    /// <param name="name">The span's name.</param>
+    /// <param name="kind">Client for SQL, internal for a repository call.</param>
+    /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/> (a root when there is none).</param>
+    /// <param name="tags">Tags a sampler sees before deciding (they are copied into the span).</param>
+    public static Activity? Create(string name, ActivityKind kind, ActivityContext parent, IEnumerable<KeyValuePair<string, object?>>? tags = null)
+    {
+        try
+        {
+            return Source.CreateActivity(name, kind, parent, tags);
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("sample", exception);
+            return null;
+        }
+    }
+
+    /// <summary>Starts a created span; null when a listener's start callback threw (the span is then finished).</summary>
+    public static Activity? Start(Activity activity)
+    {
+        var previous = Activity.Current;
+        try
+        {
+            activity.Start();
+            return activity;
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("start", exception);
+            Stop(activity);
+            return null;
+        }
+        finally
+        {
+            Restore(previous);
+        }
+    }
+
+    /// <summary>Finishes a span that ended well.</summary>
+    public static void Stop(Activity activity)
+    {
+        // Stop puts back the Activity that was current when the span started, even where the caller has moved on.
+        var current = Activity.Current;
+        try
+        {
+            activity.Stop();
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("stop", exception);
+        }
+        finally
+        {
+            Restore(current);
+        }
+    }
+
+    /// <summary>Marks the span as failed with <paramref name="exception"/>, as <paramref name="options"/> allow, and finishes it.</summary>
+    /// <param name="activity">The span.</param>
+    /// <param name="exception">What the call threw; it goes on to the caller unchanged.</param>
+    /// <param name="options">Whether the message may be recorded, and the hook to call.</param>
+    public static void Fail(Activity activity, Exception exception, SqlTracingOptions options)
+    {
+        try
+        {
+            activity.SetStatus(ActivityStatusCode.Error, options.RecordException ? exception.Message : null);
+            if (activity.IsAllDataRequested)
+            {
+                activity.SetTag(DbAttributes.ErrorType, exception.GetType().FullName);
+
+                // Providers wrap a server-side cancellation in OperationCanceledException; its code is inside.
+                if ((exception as DbException ?? exception.InnerException as DbException) is { } dbException)
+                {
+                    activity.SetTag(DbAttributes.ResponseStatusCode, DbErrorCodes.Of(dbException));
+                }
+
+                if (options.RecordException)
+                {
+                    activity.AddException(exception);
+                }
+
+                UserHooks.EnrichWithException(options, activity, exception);
+            }
+        }
+        catch (Exception tagging)
+        {
+            SqlTracingEventSource.Log.TracingFailed("error tags", tagging);
+        }
+
+        Stop(activity);
+    }
+
+    private static void Restore(Activity? current)
+    {
+        if (Activity.Current != current)
+        {
+            Activity.Current = current;
+        }
+    }
+}
