@@ -25,7 +25,7 @@ internal static class Completion
             case Task task when returnType == typeof(Task):
                 return task.IsCompletedSuccessfully ? Ended(task, execution) : AwaitTask(task, execution);
             case ValueTask valueTask:
-                return valueTask.IsCompletedSuccessfully ? Ended(valueTask, execution) : AwaitValueTask(valueTask, execution);
+                return valueTask.IsCompletedSuccessfully ? Ended(valueTask, execution) : new ValueTask(AwaitTask(valueTask.AsTask(), execution));
             case not null when returnType.IsGenericType && IsAwaitable(returnType.GetGenericTypeDefinition()):
                 return GenericShapes.GetOrAdd(returnType, MakeShape)(result, execution);
             default:
@@ -70,22 +70,8 @@ internal static class Completion
             return task;
         }
 
-        return Await(task, execution);
-
-        static async ValueTask<T> Await(ValueTask<T> task, TracedExecution execution)
-        {
-            try
-            {
-                var result = await task.ConfigureAwait(false);
-                execution.Complete();
-                return result;
-            }
-            catch (Exception exception)
-            {
-                execution.Fail(exception);
-                throw;
-            }
-        }
+        // Not done yet: awaiting allocates anyway, so it goes through the Task path.
+        return new ValueTask<T>(EndWhenDone(task.AsTask(), execution));
     }
 
     /// <summary>Hands the span of a reader-returning execution on to the reader, which ends it when it closes.</summary>
@@ -114,20 +100,6 @@ internal static class Completion
     }
 
     private static async Task AwaitTask(Task task, TracedExecution execution)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-            execution.Complete();
-        }
-        catch (Exception exception)
-        {
-            execution.Fail(exception);
-            throw;
-        }
-    }
-
-    private static async ValueTask AwaitValueTask(ValueTask task, TracedExecution execution)
     {
         try
         {

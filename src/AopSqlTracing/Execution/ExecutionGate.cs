@@ -25,18 +25,8 @@ internal static class ExecutionGate
         // A command's mark is used up by this execution whatever happens next, as the seed clears a statement's mark.
         var marks = FoundMarks.Gather(command, connection.Target, connection.Scope);
         var options = connection.Database.Options;
-        if (!IsOpen(connection) || !UserHooks.Filter(options, command))
-        {
-            return default;
-        }
-
-        var execution = new SqlExecution(SqlExecutionKind.Command, options)
-        {
-            Command = command,
-            Connection = command.Connection ?? connection.Target,
-            Scope = connection.Scope,
-        }.WithMarks(marks);
-        if (!Decide(connection.Policy, execution, marks, out var parent)
+        if (!IsOpen(connection) || !UserHooks.Filter(options, command)
+            || !DecideSql(new SqlExecution(SqlExecutionKind.Command, options) { Command = command }, command.Connection, connection, marks, out var parent)
             || SqlSpanFactory.StartCommand(command, parent, connection.Facts, options, ref last) is not { } activity)
         {
             return default;
@@ -54,18 +44,8 @@ internal static class ExecutionGate
     {
         var marks = FoundMarks.Gather(command: null, connection.Target, connection.Scope);
         var options = connection.Database.Options;
-        if (!IsOpen(connection))
-        {
-            return default;
-        }
-
-        var execution = new SqlExecution(SqlExecutionKind.Batch, options)
-        {
-            Batch = batch,
-            Connection = batch.Connection ?? connection.Target,
-            Scope = connection.Scope,
-        }.WithMarks(marks);
-        return Decide(connection.Policy, execution, marks, out var parent)
+        return IsOpen(connection)
+            && DecideSql(new SqlExecution(SqlExecutionKind.Batch, options) { Batch = batch }, batch.Connection, connection, marks, out var parent)
             && SqlSpanFactory.StartBatch(batch, parent, connection.Facts, options) is { } activity
                 ? new TracedExecution(activity, options)
                 : default;
@@ -91,6 +71,10 @@ internal static class ExecutionGate
     }
 
     private static bool IsOpen(ConnectionContext connection) => connection.Database.IsTracingEnabled && SpanLifecycle.HasListeners;
+
+    // SQL runs on the connection the provider's object names (the traced connection's target when it names none).
+    private static bool DecideSql(in SqlExecution what, DbConnection? runsOn, ConnectionContext connection, in FoundMarks marks, out ActivityContext parent)
+        => Decide(connection.Policy, (what with { Connection = runsOn ?? connection.Target, Scope = connection.Scope }).WithMarks(marks), marks, out parent);
 
     // A policy that throws leaves the execution untraced. The default policy with nothing marked needs no call.
     private static bool Decide(IParentSpanPolicy policy, in SqlExecution execution, in FoundMarks marks, out ActivityContext parent)

@@ -41,19 +41,7 @@ internal static class Continuations
             return task;
         }
 
-        return Await(task, whenDone);
-
-        static async ValueTask Await(ValueTask task, Action whenDone)
-        {
-            try
-            {
-                await task.ConfigureAwait(false);
-            }
-            finally
-            {
-                whenDone();
-            }
-        }
+        return new ValueTask(ThenAlways(task.AsTask(), whenDone));
     }
 
     // Castle hands results over boxed in IInvocation.ReturnValue; each ValueTask below is still consumed exactly once.

@@ -71,31 +71,7 @@ internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator,
         return hasRow;
     }
 
-    public override Task<bool> ReadAsync(CancellationToken cancellationToken)
-    {
-        Task<bool> reading;
-        try
-        {
-            reading = _inner.ReadAsync(cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            End(exception);
-            throw;
-        }
-
-        if (reading.IsCompletedSuccessfully)
-        {
-            if (reading.Result)
-            {
-                _rows++;
-            }
-
-            return reading;
-        }
-
-        return CountWhenRead(reading);
-    }
+    public override Task<bool> ReadAsync(CancellationToken cancellationToken) => Advance(toNextResult: false, cancellationToken);
 
     public override bool NextResult()
     {
@@ -110,21 +86,7 @@ internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator,
         }
     }
 
-    public override Task<bool> NextResultAsync(CancellationToken cancellationToken)
-    {
-        Task<bool> moving;
-        try
-        {
-            moving = _inner.NextResultAsync(cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            End(exception);
-            throw;
-        }
-
-        return moving.IsCompletedSuccessfully ? moving : FailWhenFaulted(moving);
-    }
+    public override Task<bool> NextResultAsync(CancellationToken cancellationToken) => Advance(toNextResult: true, cancellationToken);
 
     public override void Close()
     {
@@ -261,30 +223,44 @@ internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator,
     }
 #pragma warning restore CA2215
 
-    private async Task<bool> CountWhenRead(Task<bool> reading)
+    // ReadAsync counts a row; both fail the span when they throw, synchronously or from the task.
+    private Task<bool> Advance(bool toNextResult, CancellationToken cancellationToken)
     {
+        Task<bool> moving;
         try
         {
-            var hasRow = await reading.ConfigureAwait(false);
-            if (hasRow)
-            {
-                _rows++;
-            }
-
-            return hasRow;
+            moving = toNextResult ? _inner.NextResultAsync(cancellationToken) : _inner.ReadAsync(cancellationToken);
         }
         catch (Exception exception)
         {
             End(exception);
             throw;
         }
+
+        if (!moving.IsCompletedSuccessfully)
+        {
+            return AwaitAdvance(moving, countsRows: !toNextResult);
+        }
+
+        if (!toNextResult && moving.Result)
+        {
+            _rows++;
+        }
+
+        return moving;
     }
 
-    private async Task<bool> FailWhenFaulted(Task<bool> moving)
+    private async Task<bool> AwaitAdvance(Task<bool> moving, bool countsRows)
     {
         try
         {
-            return await moving.ConfigureAwait(false);
+            var moved = await moving.ConfigureAwait(false);
+            if (countsRows && moved)
+            {
+                _rows++;
+            }
+
+            return moved;
         }
         catch (Exception exception)
         {

@@ -11,7 +11,7 @@ namespace AopSqlTracing.Tests.Execution;
 /// A head sampler decides on the attributes of a SQL span before it exists: the system, operation, table,
 /// summary and server are handed to <c>ActivitySource.CreateActivity</c>, so it can keep writes and drop reads.
 /// </summary>
-[Collection(OwnSamplingGroup.Name)]
+[Collection(RunsAloneGroup.Name)]
 public abstract class SamplerSuite<TProvider> : IDisposable
     where TProvider : IDatabaseProvider, new()
 {
