@@ -1,8 +1,7 @@
 namespace AopSqlTracing;
 
 /// <summary>
-/// The run-time switch of one traced database registration (the seed's <c>register_engine</c> and
-/// <c>unregister_engine</c>). Resolve it from the container to stop or restart tracing without rebuilding it.
+/// The run-time switch of one traced database registration. Resolve it from the container to stop or restart tracing without rebuilding it.
 /// </summary>
 /// <remarks>
 /// Each <see cref="SqlTracingRegistrationExtensions.RegisterTracedDatabase"/> call and the

@@ -7,8 +7,7 @@ using Autofac;
 namespace AopSqlTracing;
 
 /// <summary>
-/// Marks commands, connections and lifetime scopes for tracing, the .NET form of the seed's <c>set_traced</c>, <c>set_parent_span</c>,
-/// <c>clear_traced</c>, <c>get_traced</c>, <c>get_parent_span</c> and <c>has_parent_span</c>.
+/// Marks commands, connections and lifetime scopes for tracing, with or without a parent span, and reads the marks back.
 /// </summary>
 /// <remarks>
 /// A mark on a command is used up by its next execution. A mark on a connection holds until its transaction
@@ -67,7 +66,7 @@ public static class SqlTracing
     /// <param name="parent">A valid (non-default) span context.</param>
     public static void SetParentSpan(this IDbConnection connection, ActivityContext parent) => MarkTable.Set(Owner(connection), Mark(parent));
 
-    /// <summary>Stops tracing the connection's commands from now on (the seed's <c>clear_traced</c>), without touching spans already made.</summary>
+    /// <summary>Stops tracing the connection's commands from now on without touching spans already made.</summary>
     /// <param name="connection">Any connection.</param>
     public static void ClearTraced(this IDbConnection connection) => MarkTable.Clear(Owner(connection));
 
@@ -88,7 +87,7 @@ public static class SqlTracing
 
     /// <summary>
     /// Traces every command run through traced connections resolved from <paramref name="scope"/> or its child scopes,
-    /// until a transaction on one of them commits or rolls back, or the scope ends (the seed's Session).
+    /// until a transaction on one of them commits or rolls back, or the scope ends: a unit of work.
     /// </summary>
     /// <param name="scope">A lifetime scope, typically one unit of work (request, message, job).</param>
     public static void SetTraced(this ILifetimeScope scope) => ScopeMarks.Set(ScopeOwner(scope), TraceMark.WithoutParent);

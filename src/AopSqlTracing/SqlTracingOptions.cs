@@ -15,10 +15,10 @@ public sealed class SqlTracingOptions
     private int _maxParameterValueLength = 256;
 
     /// <summary>
-    /// Gets or sets whether every command is traced, marked or not (the seed's <c>trace_all_queries</c>).
+    /// Gets or sets whether every command is traced, marked or not.
     /// When <see langword="false"/>, only commands marked through <see cref="SqlTracing"/>, directly or by their
     /// connection or scope, or run inside a <see cref="TracedAttribute"/> repository call, become spans.
-    /// Defaults to <see langword="true"/>, like the seed.
+    /// Defaults to <see langword="true"/>.
     /// </summary>
     public bool TraceAllCommands { get; set; } = true;
 
@@ -61,7 +61,7 @@ public sealed class SqlTracingOptions
 
     /// <summary>
     /// Gets or sets whether a failed command's span gets an <c>exception</c> event (type, message, stack trace) and
-    /// the message as its status description. On by default, like the seed; exception messages can carry data
+    /// the message as its status description. On by default; exception messages can carry data
     /// (a constraint violation quotes the duplicate value), so turn it off where that matters.
     /// </summary>
     public bool RecordException { get; set; } = true;

@@ -11,8 +11,7 @@ using Autofac.Core.Resolving.Pipeline;
 namespace AopSqlTracing;
 
 /// <summary>
-/// The door into the library: register a traced database (the seed's <c>init_tracing</c> and <c>register_engine</c>),
-/// or trace every connection registration in the container (the seed's <c>trace_all_engines</c>).
+/// The door into the library: register a traced database, or trace every connection registration in the container.
 /// </summary>
 public static class SqlTracingRegistrationExtensions
 {
@@ -47,7 +46,7 @@ public static class SqlTracingRegistrationExtensions
 
     /// <summary>
     /// Traces every registration of <see cref="DbConnection"/> or <see cref="IDbConnection"/> in this container,
-    /// however it is registered (the seed's <c>trace_all_engines=True</c>).
+    /// however it is registered.
     /// </summary>
     /// <remarks>
     /// A database also registered with <see cref="RegisterTracedDatabase"/> keeps its own options and is traced once,
