@@ -36,12 +36,10 @@ public static class SqlTracingRegistrationExtensions
         ArgumentNullException.ThrowIfNull(factory);
 
         var database = RegisterDatabase(builder, configure);
-        var middleware = TracingMiddleware.ForConnections(database);
         return builder.Register(factory)
             .As<DbConnection>()
             .As<IDbConnection>()
-            .WithMetadata(TracingMiddleware.TracedRegistrationKey, true)
-            .ConfigurePipeline(pipeline => pipeline.Use(middleware, MiddlewareInsertionMode.StartOfPhase));
+            .WithMetadata(ConnectionMiddleware.DatabaseKey, database);
     }
 
     /// <summary>
@@ -68,13 +66,12 @@ public static class SqlTracingRegistrationExtensions
 
         var database = RegisterDatabase(builder, configure);
         builder.Properties[TraceAllKey] = database;
-        var middleware = TracingMiddleware.ForConnections(database);
         builder.ComponentRegistryBuilder.Registered += (_, registered) =>
         {
             var registration = registered.ComponentRegistration;
-            if (IsConnection(registration) && !registration.Metadata.ContainsKey(TracingMiddleware.TracedRegistrationKey))
+            if (IsConnection(registration) && ConnectionMiddleware.DatabaseOf(registration) is null)
             {
-                middleware.AttachTo(registration);
+                registration.Metadata[ConnectionMiddleware.DatabaseKey] = database;
             }
         };
         return builder;
@@ -95,8 +92,8 @@ public static class SqlTracingRegistrationExtensions
     {
         ArgumentNullException.ThrowIfNull(registration);
         return registration
-            .WithMetadata(TracingMiddleware.ExplicitRepositoryKey, true)
-            .OnRegistered(registered => TracingMiddleware.AttachToRepository(registered.ComponentRegistration, allMethods: true));
+            .WithMetadata(RepositoryMiddleware.ExplicitRepositoryKey, true)
+            .OnRegistered(registered => RepositoryMiddleware.AttachTo(registered.ComponentRegistration, allMethods: true));
     }
 
     private static TracedDatabase RegisterDatabase(ContainerBuilder builder, Action<SqlTracingOptions>? configure)
@@ -122,13 +119,14 @@ public static class SqlTracingRegistrationExtensions
         var databases = new TracedDatabases();
         builder.Properties[DatabasesKey] = databases;
         builder.RegisterInstance(databases).ExternallyOwned();
+        builder.RegisterServiceMiddlewareSource(ConnectionMiddleware.Instance);
         builder.RegisterInstance(DefaultParentSpanPolicy.Instance).As<IParentSpanPolicy>().PreserveExistingDefaults();
         builder.ComponentRegistryBuilder.Registered += (_, registered) =>
         {
             var registration = registered.ComponentRegistration;
-            if (!registration.Metadata.ContainsKey(TracingMiddleware.ExplicitRepositoryKey) && IsAttributedRepository(registration))
+            if (!registration.Metadata.ContainsKey(RepositoryMiddleware.ExplicitRepositoryKey) && IsAttributedRepository(registration))
             {
-                TracingMiddleware.AttachToRepository(registration, allMethods: false);
+                RepositoryMiddleware.AttachTo(registration, allMethods: false);
             }
         };
         return databases;
@@ -137,7 +135,5 @@ public static class SqlTracingRegistrationExtensions
     private static bool IsAttributedRepository(IComponentRegistration registration)
         => registration.Services.Any(service => service is IServiceWithType typed && TracedMethods.IsAttributed(typed.ServiceType));
 
-    private static bool IsConnection(IComponentRegistration registration)
-        => registration.Services.Any(service => service is IServiceWithType typed
-            && (typed.ServiceType == typeof(DbConnection) || typed.ServiceType == typeof(IDbConnection)));
+    private static bool IsConnection(IComponentRegistration registration) => registration.Services.Any(ConnectionMiddleware.IsConnectionService);
 }

@@ -21,12 +21,12 @@ internal static class DbProxyFactory
     /// <summary>Gets the generator every proxy type of the library comes from, so Castle's type cache is shared.</summary>
     public static ProxyGenerator Shared => Generator;
 
-    public static DbConnection CreateConnection(DbConnection target, TracedDatabase database, ILifetimeScope? scope)
+    /// <summary>Makes a traced connection; the user's object is the returned context's <see cref="ConnectionContext.Proxy"/>.</summary>
+    public static ConnectionContext CreateConnection(DbConnection target, TracedDatabase database, ILifetimeScope? scope)
     {
         var interceptor = new ConnectionInterceptor(database, target, scope);
-        var proxy = Create<DbConnection>(NewConnection, target, interceptor);
-        interceptor.Proxy = proxy;
-        return proxy;
+        interceptor.Proxy = Create<DbConnection>(NewConnection, target, interceptor);
+        return interceptor;
     }
 
     public static DbCommand CreateCommand(DbCommand target, ConnectionContext connection)

@@ -1,0 +1,61 @@
+using System.Data;
+using System.Data.Common;
+using AopSqlTracing.Internal;
+using AopSqlTracing.Proxies;
+using Autofac.Core;
+using Autofac.Core.Registration;
+using Autofac.Core.Resolving.Pipeline;
+
+namespace AopSqlTracing.Autofac;
+
+/// <summary>
+/// Hands out a traced connection whenever a traced registration is resolved as <see cref="DbConnection"/> or
+/// <see cref="IDbConnection"/> (typed or keyed). Resolved as the provider's own type (a registration with
+/// <c>AsSelf()</c>), the same registration hands out the provider's connection itself, untraced, as without tracing.
+/// </summary>
+/// <remarks>
+/// A service middleware, so it runs on every resolve, also of a shared instance, and at its very start: the scope
+/// the request comes from, before Autofac picks the scope that owns the instance, is the one whose marks apply
+/// (<see cref="ConnectionProxies"/>).
+/// </remarks>
+internal sealed class ConnectionMiddleware : IResolveMiddleware, IServiceMiddlewareSource
+{
+    /// <summary>Metadata key of a traced connection registration: its <see cref="TracedDatabase"/>.</summary>
+    public const string DatabaseKey = "AopSqlTracing.Database";
+
+    public static readonly ConnectionMiddleware Instance = new();
+
+    private ConnectionMiddleware()
+    {
+    }
+
+    public PipelinePhase Phase => PipelinePhase.ResolveRequestStart;
+
+    /// <summary>Tells whether a request asks for a connection by its ADO.NET type, rather than by the provider's.</summary>
+    public static bool IsConnectionService(Service service)
+        => service is IServiceWithType typed && (typed.ServiceType == typeof(DbConnection) || typed.ServiceType == typeof(IDbConnection));
+
+    /// <summary>Gets the traced database a registration belongs to, if any.</summary>
+    public static TracedDatabase? DatabaseOf(IComponentRegistration registration)
+        => registration.Metadata.TryGetValue(DatabaseKey, out var database) ? database as TracedDatabase : null;
+
+    public void ProvideMiddleware(Service service, IComponentRegistryServices availableServices, IResolvePipelineBuilder pipelineBuilder)
+    {
+        if (IsConnectionService(service))
+        {
+            pipelineBuilder.Use(this, MiddlewareInsertionMode.StartOfPhase);
+        }
+    }
+
+    public void Execute(ResolveRequestContext context, Action<ResolveRequestContext> next)
+    {
+        var requesting = context.ActivationScope;
+        next(context);
+        if (context.Instance is DbConnection connection && !ProxyTargets.IsOurs(connection) && DatabaseOf(context.Registration) is { } database)
+        {
+            context.Instance = ConnectionProxies.For(connection, database, requesting, context);
+        }
+    }
+
+    public override string ToString() => nameof(ConnectionMiddleware);
+}

@@ -1,0 +1,93 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using AopSqlTracing.Internal;
+using AopSqlTracing.Proxies;
+using Autofac;
+using Autofac.Core;
+using Autofac.Core.Resolving.Pipeline;
+
+namespace AopSqlTracing.Autofac;
+
+/// <summary>
+/// The traced connection handed out for one provider connection in one lifetime scope. A connection shared by
+/// several scopes (<c>SingleInstance</c>, <c>InstancePerMatchingLifetimeScope</c>) gets one proxy per scope that
+/// resolves it, so each scope's marks apply to what that scope runs and never to another's; resolving it again in
+/// the same scope gives the same proxy.
+/// </summary>
+internal static class ConnectionProxies
+{
+    // Keyed on the scope, so a proxy never keeps its scope alive: providers may hold on to a closed connection
+    // (Npgsql's pool does), and a table keyed on the connection would then keep every scope that resolved it.
+    private static readonly ConditionalWeakTable<ILifetimeScope, PerScope> Proxies = new();
+
+    /// <param name="target">The provider's connection the registration handed out (shared or new).</param>
+    /// <param name="database">The traced database of the registration.</param>
+    /// <param name="requesting">The scope the request came from, before Autofac chose the scope that owns the instance.</param>
+    /// <param name="context">The finished request.</param>
+    public static DbConnection For(DbConnection target, TracedDatabase database, ILifetimeScope requesting, ResolveRequestContext context)
+    {
+        // A new instance of a registration that never shares is never resolved again: nothing to remember.
+        if (context.NewInstanceActivated && context.Registration.Sharing == InstanceSharing.None)
+        {
+            return Create(target, database, requesting, context).Proxy;
+        }
+
+        var perScope = Proxies.GetValue(requesting, static _ => new PerScope());
+        lock (perScope)
+        {
+            if (perScope.Find(target) is { } known)
+            {
+                return known;
+            }
+
+            var proxy = Create(target, database, requesting, context).Proxy;
+            perScope.Add(target, proxy);
+            return proxy;
+        }
+    }
+
+    private static ConnectionContext Create(DbConnection target, TracedDatabase database, ILifetimeScope requesting, ResolveRequestContext context)
+    {
+        var connection = DbProxyFactory.CreateConnection(target, database, requesting);
+        if (ReferenceEquals(requesting, context.ActivationScope))
+        {
+            // Autofac disposes the provider's connection; the proxy is disposed too (first), so readers still open
+            // when the scope ends have their spans finished.
+            if (context.NewInstanceActivated && context.Registration.Ownership == InstanceOwnership.OwnedByLifetimeScope)
+            {
+                context.ActivationScope.Disposer.AddInstanceForAsyncDisposal(connection.Proxy);
+            }
+        }
+        else
+        {
+            // Another scope's proxy of a shared connection: when that scope ends, its open readers end; the
+            // connection itself is not its to dispose.
+            requesting.CurrentScopeEnding += (_, _) => connection.FinishOpenReaders();
+        }
+
+        return connection;
+    }
+
+    // Almost every scope resolves one connection: that one is kept inline, others in a short list.
+    private sealed class PerScope
+    {
+        private DbConnection? _firstTarget;
+        private DbConnection? _firstProxy;
+        private List<KeyValuePair<DbConnection, DbConnection>>? _others;
+
+        public DbConnection? Find(DbConnection target)
+            => ReferenceEquals(_firstTarget, target) ? _firstProxy : _others?.Find(entry => ReferenceEquals(entry.Key, target)).Value;
+
+        public void Add(DbConnection target, DbConnection proxy)
+        {
+            if (_firstTarget is null)
+            {
+                (_firstTarget, _firstProxy) = (target, proxy);
+            }
+            else
+            {
+                (_others ??= []).Add(new KeyValuePair<DbConnection, DbConnection>(target, proxy));
+            }
+        }
+    }
+}
