@@ -11,11 +11,21 @@ namespace AopSqlTracing.OpenTelemetry.Tests;
 /// <c>AddAopSqlTracing()</c> used the way the README tells a user to: an OpenTelemetry SDK tracer provider, a
 /// traced SQLite database in Autofac, and the spans the provider exports.
 /// </summary>
-public sealed class TracerProviderBuilderExtensionsFixture
+public sealed class AopSqlTracingTracerProviderBuilderExtensionsFixture
 {
     // The parent of each test's statements: listeners are global and tests run in parallel, so each test keeps
     // only the spans of its own trace.
     private static readonly ActivitySource TestSource = new("AopSqlTracing.OpenTelemetry.Tests");
+
+    [Fact]
+    public void SdkExtensionsCalledByClassName_CompileBesideOurs()
+    {
+        // A static call through the SDK's own class name: ambiguous (CS0433) if our class shared its full name.
+        var builder = TracerProviderBuilderExtensions.SetSampler(Sdk.CreateTracerProviderBuilder(), new AlwaysOffSampler());
+        using var provider = AopSqlTracingTracerProviderBuilderExtensions.AddAopSqlTracing(builder).Build();
+
+        Assert.NotNull(provider);
+    }
 
     [Fact]
     public void AddAopSqlTracing_TracedSelect_ExportsClientSpan()

@@ -1,13 +1,14 @@
 using AopSqlTracing;
 
-// In OpenTelemetry's namespace, as the contrib instrumentations do, so the usings that bring the SDK bring this too.
+// In OpenTelemetry's namespace, as the contrib instrumentations do, so the usings that bring the SDK bring this too. The class
+// has a name of its own: the SDK already has a public OpenTelemetry.Trace.TracerProviderBuilderExtensions.
 namespace OpenTelemetry.Trace;
 
 /// <summary>
 /// Adds AopSqlTracing's SQL spans to an OpenTelemetry tracer provider.
 /// Use it where the provider is built, so the spans of traced connections, commands and repositories are exported.
 /// </summary>
-public static class TracerProviderBuilderExtensions
+public static class AopSqlTracingTracerProviderBuilderExtensions
 {
     /// <summary>
     /// Subscribes the provider to the <see cref="System.Diagnostics.ActivitySource"/> named
