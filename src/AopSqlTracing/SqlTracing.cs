@@ -90,17 +90,20 @@ public static class SqlTracing
     /// until a transaction on one of them commits or rolls back, or the scope ends: a unit of work.
     /// </summary>
     /// <param name="scope">A lifetime scope, typically one unit of work (request, message, job).</param>
-    public static void SetTraced(this ILifetimeScope scope) => ScopeMarks.Set(ScopeOwner(scope), TraceMark.WithoutParent);
+    /// <exception cref="ObjectDisposedException">The scope has ended.</exception>
+    public static void SetTraced(this ILifetimeScope scope) => ScopeMarks.Set(LiveScopeOwner(scope), TraceMark.WithoutParent);
 
     /// <summary>Like <see cref="SetTraced(ILifetimeScope)"/>, with <paramref name="span"/> as the parent of those commands.</summary>
     /// <param name="scope">A lifetime scope.</param>
     /// <param name="span">A started span; only its context is kept.</param>
-    public static void SetParentSpan(this ILifetimeScope scope, Activity span) => ScopeMarks.Set(ScopeOwner(scope), Mark(span));
+    /// <exception cref="ObjectDisposedException">The scope has ended.</exception>
+    public static void SetParentSpan(this ILifetimeScope scope, Activity span) => ScopeMarks.Set(LiveScopeOwner(scope), Mark(span));
 
     /// <summary>Like <see cref="SetTraced(ILifetimeScope)"/>, under a parent known by its context.</summary>
     /// <param name="scope">A lifetime scope.</param>
     /// <param name="parent">A valid (non-default) span context.</param>
-    public static void SetParentSpan(this ILifetimeScope scope, ActivityContext parent) => ScopeMarks.Set(ScopeOwner(scope), Mark(parent));
+    /// <exception cref="ObjectDisposedException">The scope has ended.</exception>
+    public static void SetParentSpan(this ILifetimeScope scope, ActivityContext parent) => ScopeMarks.Set(LiveScopeOwner(scope), Mark(parent));
 
     /// <summary>Removes the scope's own mark; marks of its parent scopes still apply.</summary>
     /// <param name="scope">A lifetime scope.</param>
@@ -125,6 +128,13 @@ public static class SqlTracing
     {
         ArgumentNullException.ThrowIfNull(scope, name);
         return ScopeMarks.Owner(scope);
+    }
+
+    // A mark on a scope that has ended would never apply nor be dropped: refused, as Autofac refuses to resolve from it.
+    private static ILifetimeScope LiveScopeOwner(ILifetimeScope scope, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(scope))] string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(scope, name);
+        return scope.Resolve<ILifetimeScope>();
     }
 
     // Marks are keyed on the provider's object, so a mark set through our proxy or through Unwrap() is one mark.

@@ -13,6 +13,8 @@ public sealed class SqlTracingOptions
 {
     private int _maxQueryTextLength = 4096;
     private int _maxParameterValueLength = 256;
+    private SqlSpanNaming _spanNaming = SqlSpanNaming.StatementKind;
+    private QueryTextMode _queryText = QueryTextMode.Sanitized;
 
     /// <summary>
     /// Gets or sets whether every command is traced, marked or not.
@@ -23,23 +25,30 @@ public sealed class SqlTracingOptions
     public bool TraceAllCommands { get; set; } = true;
 
     /// <summary>Gets or sets how spans are named; defaults to <see cref="SqlSpanNaming.StatementKind"/>.</summary>
-    public SqlSpanNaming SpanNaming { get; set; } = SqlSpanNaming.StatementKind;
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="SqlSpanNaming"/>.</exception>
+    public SqlSpanNaming SpanNaming
+    {
+        get => _spanNaming;
+        set => _spanNaming = Defined(value, nameof(SpanNaming));
+    }
 
     /// <summary>Gets or sets what <c>db.query.text</c> records; defaults to <see cref="QueryTextMode.Sanitized"/> so literals never leak.</summary>
-    public QueryTextMode QueryText { get; set; } = QueryTextMode.Sanitized;
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="QueryTextMode"/>.</exception>
+    public QueryTextMode QueryText
+    {
+        get => _queryText;
+        set => _queryText = Defined(value, nameof(QueryText));
+    }
 
     /// <summary>
     /// Gets or sets the longest <c>db.query.text</c> recorded, in characters (default 4096); a longer text is cut
     /// and ends with <c>…</c> to show it was cut.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public int MaxQueryTextLength
     {
         get => _maxQueryTextLength;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            _maxQueryTextLength = value;
-        }
+        set => _maxQueryTextLength = Positive(value, nameof(MaxQueryTextLength));
     }
 
     /// <summary>
@@ -49,14 +58,11 @@ public sealed class SqlTracingOptions
     public bool RecordParameters { get; set; }
 
     /// <summary>Gets or sets the longest parameter value recorded, in characters (default 256); longer values are cut.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public int MaxParameterValueLength
     {
         get => _maxParameterValueLength;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            _maxParameterValueLength = value;
-        }
+        set => _maxParameterValueLength = Positive(value, nameof(MaxParameterValueLength));
     }
 
     /// <summary>
@@ -87,4 +93,13 @@ public sealed class SqlTracingOptions
 
     /// <summary>Reports each hook's first failure once, not on every command.</summary>
     internal HookFailures HookFailures { get; } = new();
+
+    // The option's name is the parameter name: it is what the user wrote and what the message must point to.
+    private static int Positive(int value, string option)
+        => value > 0 ? value : throw new ArgumentOutOfRangeException(option, value, $"{option} must be a positive number of characters (1 or more).");
+
+    private static T Defined<T>(T value, string option)
+        where T : struct, Enum
+        => Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(
+            option, value, $"{option} must be one of {string.Join(", ", Enum.GetNames<T>())}.");
 }

@@ -86,6 +86,7 @@ public static class SqlTracingRegistrationExtensions
     /// <typeparam name="TRegistrationStyle">The registration's style.</typeparam>
     /// <param name="registration">The registration, e.g. <c>builder.RegisterType&lt;UserRepository&gt;().As&lt;IUserRepository&gt;()</c>.</param>
     /// <returns>The same registration, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">Thrown by the container's <c>Build()</c> when the registration is also exposed as a class.</exception>
     public static IRegistrationBuilder<TLimit, TActivatorData, TRegistrationStyle> EnableSqlTracing<TLimit, TActivatorData, TRegistrationStyle>(
         this IRegistrationBuilder<TLimit, TActivatorData, TRegistrationStyle> registration)
         where TRegistrationStyle : SingleRegistrationStyle
@@ -93,7 +94,7 @@ public static class SqlTracingRegistrationExtensions
         ArgumentNullException.ThrowIfNull(registration);
         return registration
             .WithMetadata(RepositoryMiddleware.ExplicitRepositoryKey, true)
-            .OnRegistered(registered => RepositoryMiddleware.AttachTo(registered.ComponentRegistration, allMethods: true));
+            .OnRegistered(registered => RepositoryMiddleware.AttachTo(registered.ComponentRegistration, explicitly: true));
     }
 
     private static TracedDatabase RegisterDatabase(ContainerBuilder builder, Action<SqlTracingOptions>? configure)
@@ -126,7 +127,7 @@ public static class SqlTracingRegistrationExtensions
             var registration = registered.ComponentRegistration;
             if (!registration.Metadata.ContainsKey(RepositoryMiddleware.ExplicitRepositoryKey) && IsAttributedRepository(registration))
             {
-                RepositoryMiddleware.AttachTo(registration, allMethods: false);
+                RepositoryMiddleware.AttachTo(registration, explicitly: false);
             }
         };
         return databases;

@@ -13,6 +13,18 @@ namespace AopSqlTracing;
 [AttributeUsage(AttributeTargets.Interface | AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class TracedAttribute : Attribute
 {
-    /// <summary>Gets or sets the span name; defaults to <c>IInterface.Method</c>.</summary>
-    public string? Name { get; set; }
+    private string? _name;
+
+    /// <summary>
+    /// Gets or sets a name. On a method it is the span's name; on an interface it replaces the interface's name in
+    /// each method's span name (<c>Name.Method</c>). Defaults to <c>IInterface.Method</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty or only white space.</exception>
+    public string? Name
+    {
+        get => _name;
+        set => _name = value is null || !string.IsNullOrWhiteSpace(value)
+            ? value
+            : throw new ArgumentException("A [Traced] name must have a visible character; leave Name unset for the default IInterface.Method.", nameof(Name));
+    }
 }

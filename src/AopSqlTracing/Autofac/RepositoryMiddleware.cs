@@ -19,20 +19,31 @@ internal sealed class RepositoryMiddleware(RepositoryProxyFactory factory) : IRe
 
     /// <summary>
     /// Traces <paramref name="registration"/> as a repository when every service it exposes is an interface (the
-    /// proxy must be all of them); a registration also exposing a class cannot be proxied, and is reported and left untraced.
+    /// proxy must be all of them). A registration also exposing a class cannot be proxied: found by the attribute
+    /// scan it is reported and left untraced; asked for with <c>EnableSqlTracing()</c> it fails the container's build.
     /// </summary>
-    public static void AttachTo(IComponentRegistration registration, bool allMethods)
+    /// <param name="registration">The registration.</param>
+    /// <param name="explicitly">Whether the user asked for it (<c>EnableSqlTracing()</c>: every method traced).</param>
+    /// <exception cref="InvalidOperationException"><paramref name="explicitly"/> and a service is a class.</exception>
+    public static void AttachTo(IComponentRegistration registration, bool explicitly)
     {
         var services = registration.Services.OfType<IServiceWithType>().Select(service => service.ServiceType).Distinct().ToArray();
         if (services.Length == 0 || services.Any(type => !type.IsInterface))
         {
-            SqlTracingEventSource.Log.TracingFailed(
-                "repository registration",
-                new InvalidOperationException($"{registration.Activator.LimitType} is exposed as a class, so it cannot be traced; expose it only as interfaces."));
+            var problem = new InvalidOperationException(
+                $"{registration.Activator.LimitType} is exposed as a class ({string.Join(", ", services.Where(type => !type.IsInterface).Select(type => type.Name))}), "
+                + "so it cannot be traced: a traced repository is an interface proxy. Expose it only as interfaces, e.g. .As<IUserRepository>(), not .AsSelf().");
+            if (explicitly)
+            {
+                throw problem;
+            }
+
+            SqlTracingEventSource.Log.TracingFailed("repository registration", problem);
             return;
         }
 
-        var middleware = new RepositoryMiddleware(new RepositoryProxyFactory(services, allMethods));
+
+        var middleware = new RepositoryMiddleware(new RepositoryProxyFactory(services, allMethods: explicitly));
         registration.PipelineBuilding += (_, pipeline) => pipeline.Use(middleware, MiddlewareInsertionMode.StartOfPhase);
     }
 

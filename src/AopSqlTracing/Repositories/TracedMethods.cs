@@ -8,11 +8,16 @@ internal static class TracedMethods
 {
     private static readonly ConcurrentDictionary<MethodInfo, TracedMethod> Methods = new();
 
-    /// <summary>Tells whether an interface opts in: <see cref="TracedAttribute"/> on it, or on any of its methods.</summary>
+    /// <summary>
+    /// Tells whether an interface opts in: <see cref="TracedAttribute"/> on it or on any of its methods, or on an
+    /// interface it extends (a proxy of <c>IDerived : IBase</c> traces the methods <c>IBase</c> opts in).
+    /// </summary>
     public static bool IsAttributed(Type serviceType)
-        => serviceType.IsInterface
-            && (serviceType.IsDefined(typeof(TracedAttribute), inherit: false)
-                || serviceType.GetMethods().Any(method => method.IsDefined(typeof(TracedAttribute), inherit: false)));
+        => serviceType.IsInterface && serviceType.GetInterfaces().Prepend(serviceType).Any(OptsIn);
+
+    private static bool OptsIn(Type type)
+        => type.IsDefined(typeof(TracedAttribute), inherit: false)
+            || type.GetMethods().Any(method => method.IsDefined(typeof(TracedAttribute), inherit: false));
 
     public static bool IsTracedByAttribute(MethodInfo method)
         => method.IsDefined(typeof(TracedAttribute), inherit: false)
