@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace AopSqlTracing.Tests.Providers;
 
-/// <summary>One database engine the behaviour suites run on.</summary>
+/// <summary>One database engine the behaviour suites run on, and the facts in which engines honestly differ.</summary>
 public interface IDatabaseProvider
 {
     /// <summary>Gets why the engine cannot be used here, or null when it can.</summary>
@@ -11,8 +11,20 @@ public interface IDatabaseProvider
     /// <summary>Gets the <c>db.system.name</c> its spans must carry.</summary>
     string SystemName { get; }
 
+    /// <summary>Gets the <c>db.namespace</c> its spans must carry: the name the engine gives the connection's database.</summary>
+    string DatabaseName { get; }
+
     /// <summary>Gets the column type of an auto-numbered primary key.</summary>
     string IdentityColumn { get; }
+
+    /// <summary>
+    /// Gets whether an error inside a transaction aborts it, so that its later statements fail until it rolls back
+    /// (PostgreSQL), rather than leaving it usable (SQLite).
+    /// </summary>
+    bool ErrorAbortsTransaction { get; }
+
+    /// <summary>Gets the part of the engine's error message that says <paramref name="table"/> does not exist.</summary>
+    string MissingTableMessage(string table);
 
     /// <summary>Makes a new, closed provider connection.</summary>
     DbConnection CreateConnection();

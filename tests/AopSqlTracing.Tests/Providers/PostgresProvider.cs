@@ -19,7 +19,21 @@ public sealed class PostgresProvider : IDatabaseProvider
 
     public string SystemName => "postgresql";
 
+    // The database named in the connection string; without one, Npgsql connects to the database named after the user.
+    public string DatabaseName
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+            return builder.Database ?? builder.Username ?? string.Empty;
+        }
+    }
+
     public string IdentityColumn => "SERIAL PRIMARY KEY";
+
+    public bool ErrorAbortsTransaction => true;
+
+    public string MissingTableMessage(string table) => $"relation \"{table}\" does not exist";
 
     public DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
 }

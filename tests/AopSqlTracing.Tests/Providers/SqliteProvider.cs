@@ -10,7 +10,14 @@ public sealed class SqliteProvider : IDatabaseProvider
 
     public string SystemName => "sqlite";
 
+    // SQLite calls a connection's own database "main" (TEMP tables live in "temp" beside it).
+    public string DatabaseName => "main";
+
     public string IdentityColumn => "INTEGER PRIMARY KEY";
+
+    public bool ErrorAbortsTransaction => false;
+
+    public string MissingTableMessage(string table) => $"no such table: {table}";
 
     public DbConnection CreateConnection() => new SqliteConnection("Data Source=:memory:");
 }

@@ -74,6 +74,7 @@ public sealed class ConnectionShapeFixture : IDisposable
         using var command = new SqliteCommand("SELECT 1", (SqliteConnection)connection.Unwrap(), (SqliteTransaction)transaction.Unwrap());
 
         Assert.Equal(1L, command.ExecuteScalar());
+        Assert.Empty(_recorder.StartedSpans);
     }
 
     [Fact]

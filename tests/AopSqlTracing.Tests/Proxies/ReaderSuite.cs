@@ -3,7 +3,7 @@ using System.Diagnostics;
 using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 
-namespace AopSqlTracing.Tests.Behaviour;
+namespace AopSqlTracing.Tests.Proxies;
 
 /// <summary>Readers keep their span open for the rows read, across result sets, and never leave it unfinished.</summary>
 public abstract class ReaderSuite<TProvider> : ProviderFixture<TProvider>
@@ -87,3 +87,7 @@ public abstract class ReaderSuite<TProvider> : ProviderFixture<TProvider>
         return rows;
     }
 }
+
+public sealed class SqliteReaders : ReaderSuite<SqliteProvider>;
+
+public sealed class PostgresReaders : ReaderSuite<PostgresProvider>;

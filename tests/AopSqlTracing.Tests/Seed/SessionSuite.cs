@@ -4,7 +4,7 @@ using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 using Autofac;
 
-namespace AopSqlTracing.Tests.UnitsOfWork;
+namespace AopSqlTracing.Tests.Seed;
 
 /// <summary>
 /// The seed's test_orm.py, in .NET form: a lifetime scope stands in for the Session's tracing lifetime, a scoped

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using AopSqlTracing.Tests.Support;
 using Microsoft.Data.Sqlite;
 
-namespace AopSqlTracing.Tests.Conventions;
+namespace AopSqlTracing.Tests.Execution;
 
 /// <summary>Nothing the application's data holds reaches a span unless the user opts in.</summary>
 public sealed class PrivacyFixture : IDisposable

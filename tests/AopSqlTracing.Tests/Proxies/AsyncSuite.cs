@@ -4,7 +4,7 @@ using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 using Autofac;
 
-namespace AopSqlTracing.Tests.Behaviour;
+namespace AopSqlTracing.Tests.Proxies;
 
 /// <summary>Asynchronous ADO.NET: spans end when the task completes, and the caller sees what untraced code sees.</summary>
 public abstract class AsyncSuite<TProvider> : ProviderFixture<TProvider>
@@ -143,3 +143,7 @@ public abstract class AsyncSuite<TProvider> : ProviderFixture<TProvider>
         Assert.All(Recorder.Spans, span => Assert.Equal(parent.SpanId, span.ParentSpanId));
     }
 }
+
+public sealed class SqliteAsync : AsyncSuite<SqliteProvider>;
+
+public sealed class PostgresAsync : AsyncSuite<PostgresProvider>;

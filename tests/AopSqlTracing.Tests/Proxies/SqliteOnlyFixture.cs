@@ -2,7 +2,7 @@ using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 using Dapper;
 
-namespace AopSqlTracing.Tests.Behaviour;
+namespace AopSqlTracing.Tests.Proxies;
 
 /// <summary>What SQLite does differently: no batches, and Dapper's list expansion.</summary>
 public sealed class SqliteOnlyFixture : ProviderFixture<SqliteProvider>

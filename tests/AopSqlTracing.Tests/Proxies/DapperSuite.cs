@@ -3,7 +3,7 @@ using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 using Dapper;
 
-namespace AopSqlTracing.Tests.Behaviour;
+namespace AopSqlTracing.Tests.Proxies;
 
 /// <summary>Dapper through a traced connection: the same results as through a raw one, one span per command.</summary>
 public abstract class DapperSuite<TProvider> : ProviderFixture<TProvider>
@@ -123,3 +123,7 @@ public abstract class DapperSuite<TProvider> : ProviderFixture<TProvider>
         }
     }
 }
+
+public sealed class SqliteDapper : DapperSuite<SqliteProvider>;
+
+public sealed class PostgresDapper : DapperSuite<PostgresProvider>;

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Dapper;
 
-namespace AopSqlTracing.Tests.UnitsOfWork;
+namespace AopSqlTracing.Tests.Repositories;
 
 /// <summary>A repository opted into tracing as a whole, with every kind of return type.</summary>
 [Traced]
@@ -122,6 +122,24 @@ public sealed class ReportService(IUserRepository users) : IReportService
         await Task.Yield();
         return await users.CountValueAsync();
     }
+}
+
+/// <summary>A traced repository that is also disposable: its scope must still dispose it through the proxy.</summary>
+[Traced]
+public interface IDisposableRepository
+{
+    void Ping();
+}
+
+public sealed class DisposableRepository : IDisposableRepository, IDisposable
+{
+    public bool Disposed { get; private set; }
+
+    public void Ping()
+    {
+    }
+
+    public void Dispose() => Disposed = true;
 }
 
 /// <summary>Collects the items of an async stream.</summary>

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Dapper;
 
-namespace AopSqlTracing.Tests.UnitsOfWork;
+namespace AopSqlTracing.Tests.Seed;
 
 /// <summary>
 /// What stands in for the seed's SQLAlchemy Session in the ported test_orm cases: a scoped unit of work over the

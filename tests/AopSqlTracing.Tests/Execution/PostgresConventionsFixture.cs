@@ -2,7 +2,7 @@ using System.Diagnostics;
 using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 
-namespace AopSqlTracing.Tests.Behaviour;
+namespace AopSqlTracing.Tests.Execution;
 
 /// <summary>sqlcommenter seen by the server, and stored procedures, on PostgreSQL.</summary>
 public sealed class PostgresConventionsFixture : ProviderFixture<PostgresProvider>

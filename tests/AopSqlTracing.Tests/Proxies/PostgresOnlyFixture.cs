@@ -5,7 +5,7 @@ using AopSqlTracing.Tests.Support;
 using Dapper;
 using Npgsql;
 
-namespace AopSqlTracing.Tests.Behaviour;
+namespace AopSqlTracing.Tests.Proxies;
 
 /// <summary>What only PostgreSQL has: SQLSTATEs, server-side cancellation, batches, arrays, a networked endpoint.</summary>
 public sealed class PostgresOnlyFixture : ProviderFixture<PostgresProvider>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using AopSqlTracing.Tests.Support;
 using Autofac;
 
-namespace AopSqlTracing.Tests;
+namespace AopSqlTracing.Tests.Marks;
 
 /// <summary>Marks live beside objects: they keep neither the object nor its parent span alive.</summary>
 public sealed class LeakFixture

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AopSqlTracing.Tests.Support;
 
-namespace AopSqlTracing.Tests.Conventions;
+namespace AopSqlTracing.Tests.Execution;
 
 /// <summary>OpenTelemetry database attributes and span names, on SQLite.</summary>
 public sealed class AttributesFixture : IDisposable

@@ -4,7 +4,7 @@ using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 using Autofac;
 
-namespace AopSqlTracing.Tests.UnitsOfWork;
+namespace AopSqlTracing.Tests.Repositories;
 
 /// <summary>[Traced] repositories: a span per call, parent of the SQL inside, for every kind of return type.</summary>
 public abstract class RepositorySuite<TProvider> : ProviderFixture<TProvider>
@@ -193,6 +193,47 @@ public abstract class RepositorySuite<TProvider> : ProviderFixture<TProvider>
         {
             request.Dispose();
         }
+    }
+
+    [SkippableFact]
+    public void RepositoryExposedAsAClass_IsLeftUntraced_AndStillWorks()
+    {
+        RequireProvider();
+        var builder = new ContainerBuilder();
+        builder.RegisterTracedDatabase(_ => Provider.CreateConnection(), o => o.TraceAllCommands = false).InstancePerLifetimeScope();
+        builder.RegisterType<UserRepository>().AsSelf().As<IUserRepository>().InstancePerLifetimeScope();
+        var container = builder.Build();
+        Track(container);
+        using var scope = container.BeginLifetimeScope();
+        UserRepository.CreateSchema(scope.OpenConnection(), Provider.IdentityColumn);
+
+        var users = scope.Resolve<IUserRepository>();
+        users.Add("Ada");
+
+        Assert.IsType<UserRepository>(users);
+        Assert.Equal(1, scope.Resolve<UserRepository>().Count());
+        Assert.Empty(Recorder.StartedSpans);
+    }
+
+    [SkippableFact]
+    public void TracedRepository_ThatIsDisposable_IsStillDisposedWithItsScope()
+    {
+        var created = new List<DisposableRepository>();
+        var container = Build(builder => builder.Register(_ =>
+        {
+            var repository = new DisposableRepository();
+            created.Add(repository);
+            return repository;
+        }).As<IDisposableRepository>().InstancePerLifetimeScope());
+        using (var scope = container.BeginLifetimeScope())
+        {
+            var repository = scope.Resolve<IDisposableRepository>();
+            repository.Ping();
+            Assert.IsNotType<DisposableRepository>(repository);
+        }
+
+        Assert.True(Assert.Single(created).Disposed);
+        Assert.Equal("IDisposableRepository.Ping", Assert.Single(Recorder.StartedSpans).DisplayName);
     }
 
     /// <summary>The repository spans of this test, in start order.</summary>

@@ -4,7 +4,7 @@ using System.Globalization;
 using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 
-namespace AopSqlTracing.Tests.Behaviour;
+namespace AopSqlTracing.Tests.Execution;
 
 /// <summary>SQL errors reach the caller unchanged; their spans are finished, marked as errors and carry the provider's code.</summary>
 public abstract class ErrorSuite<TProvider> : ProviderFixture<TProvider>
@@ -68,3 +68,7 @@ public abstract class ErrorSuite<TProvider> : ProviderFixture<TProvider>
         return span;
     }
 }
+
+public sealed class SqliteErrors : ErrorSuite<SqliteProvider>;
+
+public sealed class PostgresErrors : ErrorSuite<PostgresProvider>;
