@@ -1,5 +1,7 @@
+using System.Data;
 using System.Data.Common;
 using Autofac;
+using Castle.DynamicProxy;
 using AopSqlTracing.Execution;
 using AopSqlTracing.Internal;
 
@@ -16,6 +18,7 @@ namespace AopSqlTracing.Proxies;
 internal abstract class ConnectionContext(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
 {
     private List<TracedDataReader>? _openReaders;
+    private List<KeyValuePair<StateChangeEventHandler, StateChangeEventHandler>>? _stateChangeHandlers;
     private IParentSpanPolicy? _policy;
     private ConnectionFacts? _facts;
 
@@ -24,6 +27,10 @@ internal abstract class ConnectionContext(TracedDatabase database, DbConnection 
     public DbConnection Target { get; } = target;
 
     public ILifetimeScope? Scope { get; } = scope;
+
+    /// <summary>Gets the context of one of our connection proxies; null for any other connection.</summary>
+    public static ConnectionContext? Of(DbConnection connection)
+        => connection is IProxyTargetAccessor accessor && accessor.GetInterceptors() is [ConnectionContext context] ? context : null;
 
     /// <summary>
     /// Gets the container's parent policy, resolved at the first traced execution rather than per resolve,
@@ -39,6 +46,50 @@ internal abstract class ConnectionContext(TracedDatabase database, DbConnection 
 
     /// <summary>Gets the proxy the user holds; set once, right after the proxy is made.</summary>
     public DbConnection Proxy { get; set; } = null!;
+
+    /// <summary>
+    /// Gets the traced transaction most recently begun on this connection: a provider that assigns its current
+    /// transaction to new commands itself (Microsoft.Data.Sqlite) hands out the provider's, and the command's
+    /// getter gives back this one instead.
+    /// </summary>
+    public DbTransaction? LastTransaction { get; private set; }
+
+    /// <summary>Wraps a transaction the provider began in our proxy, and remembers it as the connection's latest.</summary>
+    public DbTransaction TraceTransaction(DbTransaction transaction) => LastTransaction = DbProxyFactory.CreateTransaction(transaction, this);
+
+    /// <summary>Gives the provider a handler that calls <paramref name="handler"/> with the proxy as sender.</summary>
+    public StateChangeEventHandler? SubscribeStateChange(StateChangeEventHandler? handler)
+    {
+        if (handler is null)
+        {
+            return null;
+        }
+
+        var wrapped = ProxyEvents.WithSender(handler, Proxy);
+        lock (this)
+        {
+            (_stateChangeHandlers ??= []).Add(new(handler, wrapped));
+        }
+
+        return wrapped;
+    }
+
+    /// <summary>Finds the handler given to the provider for <paramref name="handler"/>, as <c>-=</c> removes the last one added.</summary>
+    public StateChangeEventHandler? UnsubscribeStateChange(StateChangeEventHandler? handler)
+    {
+        lock (this)
+        {
+            var index = _stateChangeHandlers?.FindLastIndex(entry => entry.Key == handler) ?? -1;
+            if (index < 0)
+            {
+                return handler;
+            }
+
+            var wrapped = _stateChangeHandlers![index].Value;
+            _stateChangeHandlers.RemoveAt(index);
+            return wrapped;
+        }
+    }
 
     public void ReaderOpened(TracedDataReader reader)
     {

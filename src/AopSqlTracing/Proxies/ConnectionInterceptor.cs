@@ -1,6 +1,7 @@
 using System.Data.Common;
 using AopSqlTracing.Internal;
 using Autofac;
+using System.Data;
 using Castle.DynamicProxy;
 
 namespace AopSqlTracing.Proxies;
@@ -17,10 +18,17 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
         "CreateDbCommand", "CreateDbBatch", "BeginDbTransaction", "BeginDbTransactionAsync",
         nameof(DbConnection.Close), nameof(DbConnection.CloseAsync), "Dispose", nameof(DbConnection.DisposeAsync),
         nameof(DbConnection.Open), nameof(DbConnection.OpenAsync), nameof(DbConnection.ChangeDatabase), nameof(DbConnection.ChangeDatabaseAsync),
+        "add_StateChange", "remove_StateChange", nameof(ICloneable.Clone),
     ];
 
     public void Intercept(IInvocation invocation)
     {
+        if (ProxyTargets.IsExtraInterfaceCall(invocation) && invocation.Method.Name != nameof(ICloneable.Clone))
+        {
+            ProxyTargets.Proceed(invocation);
+            return;
+        }
+
         switch (invocation.Method.Name)
         {
             case "CreateDbCommand":
@@ -34,11 +42,24 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 break;
             case "BeginDbTransaction":
                 invocation.Proceed();
-                invocation.ReturnValue = DbProxyFactory.CreateTransaction((DbTransaction)invocation.ReturnValue!, this);
+                invocation.ReturnValue = TraceTransaction((DbTransaction)invocation.ReturnValue!);
                 break;
             case "BeginDbTransactionAsync":
                 invocation.Proceed();
-                Continuations.ReturnMapped<DbTransaction>(invocation, transaction => DbProxyFactory.CreateTransaction(transaction, this));
+                Continuations.ReturnMapped<DbTransaction>(invocation, TraceTransaction);
+                break;
+            case "add_StateChange":
+                invocation.SetArgumentValue(0, SubscribeStateChange((StateChangeEventHandler?)invocation.Arguments[0]));
+                invocation.Proceed();
+                break;
+            case "remove_StateChange":
+                invocation.SetArgumentValue(0, UnsubscribeStateChange((StateChangeEventHandler?)invocation.Arguments[0]));
+                invocation.Proceed();
+                break;
+            case nameof(ICloneable.Clone):
+                // A clone is a connection of the same traced database, resolved in the same scope.
+                ProxyTargets.Proceed(invocation);
+                invocation.ReturnValue = DbProxyFactory.CreateConnection((DbConnection)invocation.ReturnValue!, Database, Scope).Proxy;
                 break;
             case nameof(DbConnection.Open) or nameof(DbConnection.OpenAsync) or nameof(DbConnection.ChangeDatabase) or nameof(DbConnection.ChangeDatabaseAsync):
                 FactsChanged();
@@ -50,7 +71,11 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 break;
             case nameof(DbConnection.DisposeAsync):
                 invocation.Proceed();
-                Continuations.ReturnThenAlways(invocation, FinishOpenReaders);
+                Continuations.ReturnThenAlways(invocation, () =>
+                {
+                    FinishOpenReaders();
+                    ProxyEvents.RaiseDisposed(Proxy);
+                });
                 break;
             default:
                 // Close and Dispose: the provider closes its readers with the connection, so their spans end here.
@@ -62,6 +87,11 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 finally
                 {
                     FinishOpenReaders();
+                }
+
+                if (invocation.Method.Name == "Dispose" && invocation.Arguments is [true])
+                {
+                    ProxyEvents.RaiseDisposed(Proxy);
                 }
 
                 break;

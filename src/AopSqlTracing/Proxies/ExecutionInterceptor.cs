@@ -17,8 +17,12 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
     [
         nameof(DbCommand.ExecuteNonQuery), nameof(DbCommand.ExecuteScalar), "ExecuteDbDataReader",
         nameof(DbCommand.ExecuteNonQueryAsync), nameof(DbCommand.ExecuteScalarAsync), "ExecuteDbDataReaderAsync",
-        "set_DbConnection", "set_DbTransaction", "get_DbTransaction",
+        "set_DbConnection", "set_DbTransaction", "get_DbTransaction", nameof(ICloneable.Clone), "Dispose", nameof(DbCommand.DisposeAsync),
     ];
+
+    // The traced connection the command runs on: it changes when the command is moved to another traced
+    // connection, and is null on a connection we don't trace (the command then runs untraced).
+    private ConnectionContext? _connection = connection;
 
     // The transaction proxy the user assigned, handed back by the getter instead of the provider's transaction.
     private DbTransaction? _transaction;
@@ -28,6 +32,12 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
 
     public void Intercept(IInvocation invocation)
     {
+        if (ProxyTargets.IsExtraInterfaceCall(invocation) && invocation.Method.Name != nameof(ICloneable.Clone))
+        {
+            ProxyTargets.Proceed(invocation);
+            return;
+        }
+
         switch (invocation.Method.Name)
         {
             case nameof(DbCommand.ExecuteNonQuery):
@@ -37,7 +47,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
             case "ExecuteDbDataReader":
                 if (Proceed(invocation) is { IsTraced: true } reading)
                 {
-                    invocation.ReturnValue = new TracedDataReader((DbDataReader)invocation.ReturnValue!, reading, connection);
+                    invocation.ReturnValue = new TracedDataReader((DbDataReader)invocation.ReturnValue!, reading, _connection!);
                 }
 
                 break;
@@ -50,12 +60,18 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
             case "ExecuteDbDataReaderAsync":
                 if (Proceed(invocation) is { IsTraced: true } readingAsync)
                 {
-                    invocation.ReturnValue = Completion.ContinueInReader((Task<DbDataReader>)invocation.ReturnValue!, readingAsync, connection);
+                    invocation.ReturnValue = Completion.ContinueInReader((Task<DbDataReader>)invocation.ReturnValue!, readingAsync, _connection!);
                 }
 
                 break;
             case "set_DbConnection":
-                invocation.SetArgumentValue(0, Unwrap(invocation.Arguments[0] as DbConnection));
+                var assigned = invocation.Arguments[0] as DbConnection;
+                if (assigned is not null)
+                {
+                    _connection = ConnectionContext.Of(assigned);
+                }
+
+                invocation.SetArgumentValue(0, Unwrap(assigned));
                 invocation.Proceed();
                 break;
             case "set_DbTransaction":
@@ -65,11 +81,27 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
                 break;
             case "get_DbTransaction":
                 invocation.Proceed();
-                if (_transaction is not null && ReferenceEquals(invocation.ReturnValue, ProxyTargets.Unwrap(_transaction)))
+                invocation.ReturnValue = TracedTransaction(invocation.ReturnValue as DbTransaction) ?? invocation.ReturnValue;
+                break;
+            case nameof(ICloneable.Clone):
+                // A clone runs on the same traced connection.
+                ProxyTargets.Proceed(invocation);
+                invocation.ReturnValue = _connection is null || invocation.ReturnValue is not DbCommand clone
+                    ? invocation.ReturnValue
+                    : DbProxyFactory.CreateCommand(clone, _connection);
+                break;
+            case "Dispose":
+                invocation.Proceed();
+                if (invocation.Arguments is [true])
                 {
-                    invocation.ReturnValue = _transaction;
+                    ProxyEvents.RaiseDisposed(invocation.Proxy);
                 }
 
+                break;
+            case nameof(DbCommand.DisposeAsync):
+                invocation.Proceed();
+                var proxy = invocation.Proxy;
+                Continuations.ReturnThenAlways(invocation, () => ProxyEvents.RaiseDisposed(proxy));
                 break;
             default:
                 invocation.Proceed();
@@ -81,11 +113,29 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         where T : class
         => value is null ? null : ProxyTargets.Unwrap(value);
 
+    // The traced proxy of the provider's transaction: the one the user assigned, or the connection's latest (a
+    // provider that assigns its current transaction to new commands hands out its own).
+    private DbTransaction? TracedTransaction(DbTransaction? provider)
+    {
+        if (provider is null)
+        {
+            return null;
+        }
+
+        if (_transaction is not null && ReferenceEquals(provider, ProxyTargets.Unwrap(_transaction)))
+        {
+            return _transaction;
+        }
+
+        return _connection?.LastTransaction is { } latest && ReferenceEquals(provider, ProxyTargets.Unwrap(latest)) ? latest : null;
+    }
+
     // Asks the gate, runs the call, and hands back the execution still open (or already failed, when the call threw).
     private TracedExecution Proceed(IInvocation invocation)
     {
-        var execution = invocation.InvocationTarget is DbCommand command
-            ? ExecutionGate.BeginCommand(command, connection, ref _lastStatement)
+        var connection = _connection;
+        var execution = connection is null ? default
+            : invocation.InvocationTarget is DbCommand command ? ExecutionGate.BeginCommand(command, connection, ref _lastStatement)
             : ExecutionGate.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
         try
         {

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Castle.DynamicProxy;
 
 namespace AopSqlTracing.Proxies;
@@ -13,6 +15,31 @@ internal static class ProxyTargets
             IProviderObject wrapper => (T)wrapper.Target,
             _ => value,
         };
+
+    /// <summary>
+    /// Runs an intercepted call on the provider's object: <see cref="IInvocation.Proceed"/>, or, for a method of one
+    /// of the provider's extra interfaces (no target in a class proxy), a call through reflection.
+    /// </summary>
+    public static void Proceed(IInvocation invocation)
+    {
+        if (invocation.MethodInvocationTarget is not null)
+        {
+            invocation.Proceed();
+            return;
+        }
+
+        try
+        {
+            invocation.ReturnValue = invocation.Method.Invoke(Unwrap(invocation.Proxy), invocation.Arguments);
+        }
+        catch (TargetInvocationException exception) when (exception.InnerException is { } inner)
+        {
+            ExceptionDispatchInfo.Throw(inner);
+        }
+    }
+
+    /// <summary>Tells whether the call is to a method of one of the provider's extra interfaces.</summary>
+    public static bool IsExtraInterfaceCall(IInvocation invocation) => invocation.MethodInvocationTarget is null;
 
     public static bool IsOurs(object value) => value is IProviderObject || (value is IProxyTargetAccessor accessor && IsOurs(accessor));
 

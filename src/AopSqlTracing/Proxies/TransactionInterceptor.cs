@@ -20,6 +20,12 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
 
     public void Intercept(IInvocation invocation)
     {
+        if (ProxyTargets.IsExtraInterfaceCall(invocation) && invocation.Method.Name != nameof(ICloneable.Clone))
+        {
+            ProxyTargets.Proceed(invocation);
+            return;
+        }
+
         switch (invocation.Method.Name)
         {
             case "get_DbConnection":

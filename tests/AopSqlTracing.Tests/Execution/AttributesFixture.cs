@@ -61,7 +61,7 @@ public sealed class AttributesFixture : IDisposable
     {
         var options = new SqlTracingOptions();
 
-        Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxQueryTextLength = 0).ParamName);
-        Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxParameterValueLength = -1).ParamName);
+        Assert.Equal("MaxQueryTextLength", Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxQueryTextLength = 0).ParamName);
+        Assert.Equal("MaxParameterValueLength", Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxParameterValueLength = -1).ParamName);
     }
 }

@@ -26,6 +26,9 @@ public interface IDatabaseProvider
     /// <summary>Gets the part of the engine's error message that says <paramref name="table"/> does not exist.</summary>
     string MissingTableMessage(string table);
 
+    /// <summary>Gets a SELECT that the server accepts in a script but that fails when its turn comes.</summary>
+    string FailingSelect { get; }
+
     /// <summary>Makes a new, closed provider connection.</summary>
     DbConnection CreateConnection();
 }

@@ -35,5 +35,7 @@ public sealed class PostgresProvider : IDatabaseProvider
 
     public string MissingTableMessage(string table) => $"relation \"{table}\" does not exist";
 
+    public string FailingSelect => "SELECT 1/0";
+
     public DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
 }

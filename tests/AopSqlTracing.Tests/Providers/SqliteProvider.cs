@@ -19,5 +19,8 @@ public sealed class SqliteProvider : IDatabaseProvider
 
     public string MissingTableMessage(string table) => $"no such table: {table}";
 
+    // SQLite's 1/0 is NULL, not an error; a missing table fails when the statement is prepared, at its turn.
+    public string FailingSelect => "SELECT * FROM no_such_table";
+
     public DbConnection CreateConnection() => new SqliteConnection("Data Source=:memory:");
 }
