@@ -49,8 +49,18 @@ internal sealed class RepositoryInterceptor(ILifetimeScope scope, TracedDatabase
             AmbientRepositoryCall.Exit(previous);
         }
 
+        if (TracedEnumerable.IsSequence(method.ReturnType) && TracedEnumerable.IsLazy(invocation.ReturnValue))
+        {
+            // A lazy sequence does its work when enumerated: the call's span goes on until its first enumeration ends.
+            invocation.ReturnValue = TracedEnumerable.Wrap(invocation.ReturnValue!, method, this, EnumerationSpan.Continue(execution, scope));
+            return;
+        }
+
         invocation.ReturnValue = Completion.EndWhenDone(invocation.ReturnValue, method.ReturnType, execution);
     }
+
+    /// <summary>Gets the lifetime scope the repository was resolved in.</summary>
+    public ILifetimeScope Scope => scope;
 
     /// <summary>Starts the call's span when the policy traces it.</summary>
     public TracedExecution Begin(MethodInfo method)

@@ -1,14 +1,12 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using AopSqlTracing.Execution;
-using AopSqlTracing.Marks;
 
 namespace AopSqlTracing.Repositories;
 
 /// <summary>
 /// An async stream returned by a traced repository method: its span covers one enumeration, from
-/// <c>GetAsyncEnumerator</c> to the end of the items, a failure, or dispose, and SQL run while producing
-/// items is traced under it.
+/// <c>GetAsyncEnumerator</c> to the end of the items, a failure, dispose or the end of the repository's lifetime
+/// scope (<see cref="EnumerationSpan"/>), and SQL run while producing items is traced under it.
 /// </summary>
 internal static class TracedAsyncEnumerable
 {
@@ -35,40 +33,36 @@ internal static class TracedAsyncEnumerable
     {
         public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
         {
-            var execution = interceptor.Begin(method);
-            if (!execution.IsTraced)
+            if (EnumerationSpan.Begin(interceptor, method) is not { } span)
             {
                 return inner.GetAsyncEnumerator(cancellationToken);
             }
 
-            var mark = new TraceMark(execution.Activity!.Context);
-            var previous = AmbientRepositoryCall.Enter(mark);
+            var previous = span.Enter();
             try
             {
-                return new Enumerator<T>(inner.GetAsyncEnumerator(cancellationToken), execution, mark);
+                return new Enumerator<T>(inner.GetAsyncEnumerator(cancellationToken), span);
             }
             catch (Exception exception)
             {
-                execution.Fail(exception);
+                span.End(exception);
                 throw;
             }
             finally
             {
-                AmbientRepositoryCall.Exit(previous);
+                EnumerationSpan.Exit(previous);
             }
         }
     }
 
-    private sealed class Enumerator<T>(IAsyncEnumerator<T> inner, TracedExecution execution, TraceMark mark) : IAsyncEnumerator<T>
+    private sealed class Enumerator<T>(IAsyncEnumerator<T> inner, EnumerationSpan span) : IAsyncEnumerator<T>
     {
-        private int _ended;
-
         public T Current => inner.Current;
 
         public ValueTask<bool> MoveNextAsync()
         {
             // The iterator's body runs inside MoveNextAsync and captures this context at its first await.
-            var previous = AmbientRepositoryCall.Enter(mark);
+            var previous = span.Enter();
             try
             {
                 var moving = inner.MoveNextAsync();
@@ -77,7 +71,7 @@ internal static class TracedAsyncEnumerable
                     var hasItem = moving.Result;
                     if (!hasItem)
                     {
-                        End(null);
+                        span.End(null);
                     }
 
                     return ValueTask.FromResult(hasItem);
@@ -87,12 +81,12 @@ internal static class TracedAsyncEnumerable
             }
             catch (Exception exception)
             {
-                End(exception);
+                span.End(exception);
                 throw;
             }
             finally
             {
-                AmbientRepositoryCall.Exit(previous);
+                EnumerationSpan.Exit(previous);
             }
         }
 
@@ -104,7 +98,7 @@ internal static class TracedAsyncEnumerable
             }
             finally
             {
-                End(null);
+                span.End(null);
             }
         }
 
@@ -115,23 +109,15 @@ internal static class TracedAsyncEnumerable
                 var hasItem = await moving.ConfigureAwait(false);
                 if (!hasItem)
                 {
-                    End(null);
+                    span.End(null);
                 }
 
                 return hasItem;
             }
             catch (Exception exception)
             {
-                End(exception);
+                span.End(exception);
                 throw;
-            }
-        }
-
-        private void End(Exception? exception)
-        {
-            if (Interlocked.Exchange(ref _ended, 1) == 0)
-            {
-                execution.End(exception);
             }
         }
     }
