@@ -18,6 +18,8 @@ internal sealed partial class SqlTracingMiddleware(Func<HttpContext, bool>? pred
     // The predicate is the user's code: the first failure is logged, later ones would only repeat it.
     private int _predicateFailed;
 
+    private int _unrecordedReported;
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         if (!Selects(context))
@@ -27,16 +29,7 @@ internal sealed partial class SqlTracingMiddleware(Func<HttpContext, bool>? pred
         }
 
         var scope = RequestScopes.Of(context);
-        var request = context.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current;
-        if (request is null)
-        {
-            // Nobody listens to the hosting activity: still traced (TraceAllCommands off), under whatever is current.
-            scope.SetTraced();
-        }
-        else
-        {
-            scope.SetParentSpan(request);
-        }
+        Mark(scope, context.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current);
 
         try
         {
@@ -46,6 +39,25 @@ internal sealed partial class SqlTracingMiddleware(Func<HttpContext, bool>? pred
         {
             scope.ClearTraced();
         }
+    }
+
+    // Tracing never throws into a request: a request Activity that cannot be a parent (hierarchical ids, as older
+    // applications force, have no W3C context) still marks the scope, and its SQL goes under Activity.Current.
+    private void Mark(global::Autofac.ILifetimeScope scope, Activity? request)
+    {
+        if (request is null || request.IdFormat != ActivityIdFormat.W3C || request.Context == default)
+        {
+            scope.SetTraced();
+            return;
+        }
+
+        if (!request.Recorded && Interlocked.Exchange(ref _unrecordedReported, 1) == 0)
+        {
+            // Its SQL spans are its children and share its trace id, but a parent-based sampler drops them.
+            LogRequestNotRecorded(logger);
+        }
+
+        scope.SetParentSpan(request);
     }
 
     private bool Selects(HttpContext context)
@@ -73,4 +85,9 @@ internal sealed partial class SqlTracingMiddleware(Func<HttpContext, bool>? pred
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
         Message = "The UseSqlTracing predicate threw; such requests are not marked for SQL tracing. Later failures are not logged.")]
     private static partial void LogPredicateFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        Message = "The request's Activity is not recorded, so the SQL spans under it belong to a trace nobody exports (and a parent-based sampler drops them). "
+            + "Add the ASP.NET Core instrumentation to the tracer provider: .AddAspNetCoreInstrumentation(). Logged once.")]
+    private static partial void LogRequestNotRecorded(ILogger logger);
 }
