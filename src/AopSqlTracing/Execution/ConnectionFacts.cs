@@ -1,11 +1,12 @@
 using System.Data.Common;
 using AopSqlTracing.Internal;
+using AopSqlTracing.Statements;
 
 namespace AopSqlTracing.Execution;
 
 /// <summary>
 /// What every span of one open connection carries about it: <c>db.system.name</c>, <c>db.namespace</c> and the
-/// server's endpoint. Read once per open (a traced connection caches it until it closes, opens or changes
+/// server's endpoint, and the SQL dialect its text is read in. Read once per open (a traced connection caches it until it closes, opens or changes
 /// database), because on some providers each read costs a look-up or a string.
 /// </summary>
 internal sealed class ConnectionFacts
@@ -17,9 +18,12 @@ internal sealed class ConnectionFacts
         SystemName = systemName;
         Namespace = @namespace;
         Server = server;
+        Dialect = SqlDialects.Of(systemName);
     }
 
     public string SystemName { get; }
+
+    public SqlDialect Dialect { get; }
 
     public string? Namespace { get; }
 

@@ -33,7 +33,7 @@ internal static class ExecutionGate
         }
 
         // sqlcommenter: the comment needs the span's id, so it is added once the span exists.
-        return options.PropagateContext && TraceComments.Add(command, activity) is { } original
+        return options.PropagateContext && TraceComments.Add(command, activity, connection.Facts.Dialect) is { } original
             ? new TracedExecution(activity, options, command, original)
             : new TracedExecution(activity, options);
     }

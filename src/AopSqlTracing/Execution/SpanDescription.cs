@@ -33,7 +33,7 @@ internal readonly record struct SpanDescription(
                 null, null, null, null, procedure.NormalizedText, 0);
         }
 
-        var statement = StatementClassifier.Classify(text, ref last);
+        var statement = StatementClassifier.Classify(text, facts.Dialect, ref last);
         return new SpanDescription(
             options.SpanNaming == SqlSpanNaming.StatementKind ? statement.Kind : statement.Summary ?? facts.SystemName,
             statement.Operation,
@@ -49,7 +49,7 @@ internal readonly record struct SpanDescription(
     /// <param name="options">The traced database's options.</param>
     public static SpanDescription ForBatch(DbBatch batch, ConnectionFacts facts, SqlTracingOptions options)
     {
-        var statements = BatchStatements.Of(batch, options.QueryText);
+        var statements = BatchStatements.Of(batch, options.QueryText, facts.Dialect);
         return new SpanDescription(
             options.SpanNaming == SqlSpanNaming.StatementKind ? statements.Name : statements.Summary ?? facts.SystemName,
             statements.Operation,

@@ -12,12 +12,12 @@ namespace AopSqlTracing.Execution;
 internal static class TraceComments
 {
     /// <summary>Comments the command's text; returns the text to put back, or null when it was left alone.</summary>
-    public static string? Add(DbCommand command, Activity activity)
+    public static string? Add(DbCommand command, Activity activity, SqlDialect dialect)
     {
         try
         {
             var text = command.CommandText;
-            if (SqlCommenter.TryComment(text, activity, out var commented))
+            if (SqlCommenter.TryComment(text, dialect, activity, out var commented))
             {
                 command.CommandText = commented;
                 return text;

@@ -13,7 +13,8 @@ internal sealed record BatchStatements(string Name, string Operation, string? Co
     /// <summary>Gets the OpenTelemetry summary: <c>BATCH INSERT users</c>, or null when the commands differ.</summary>
     public string? Summary => Operation == "BATCH" ? null : Collection is null ? Operation : Operation + " " + Collection;
 
-    public static BatchStatements Of(DbBatch batch, QueryTextMode textMode)
+    /// <summary>Describes <paramref name="batch"/>, each command read by <paramref name="dialect"/>'s rules.</summary>
+    public static BatchStatements Of(DbBatch batch, QueryTextMode textMode, SqlDialect dialect)
     {
         var commands = batch.BatchCommands;
         if (commands.Count == 0)
@@ -21,14 +22,14 @@ internal sealed record BatchStatements(string Name, string Operation, string? Co
             return new BatchStatements(MixedName, "BATCH", null, string.Empty, 0);
         }
 
-        var first = StatementClassifier.Classify(commands[0].CommandText);
+        var first = StatementClassifier.Classify(commands[0].CommandText, dialect);
         var sameKind = true;
         var sameCollection = true;
         var texts = new string[commands.Count];
         texts[0] = QueryTexts.Of(first, textMode);
         for (var i = 1; i < commands.Count; i++)
         {
-            var statement = StatementClassifier.Classify(commands[i].CommandText);
+            var statement = StatementClassifier.Classify(commands[i].CommandText, dialect);
             texts[i] = QueryTexts.Of(statement, textMode);
             sameKind &= statement.Kind == first.Kind;
             sameCollection &= statement.Collection == first.Collection;

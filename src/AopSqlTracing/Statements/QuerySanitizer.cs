@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AopSqlTracing.Statements;
 
 /// <summary>
@@ -9,46 +7,48 @@ namespace AopSqlTracing.Statements;
 /// </summary>
 internal static class QuerySanitizer
 {
-    public static string Sanitize(string text)
+    /// <summary>Gets the sanitised text, tokens separated as in the text (a dropped comment leaves one space).</summary>
+    public static string Sanitize(string text, SqlDialect dialect = SqlDialect.Generic)
     {
-        var builder = new StringBuilder(text.Length);
-        var lexer = new SqlLexer(text);
-        var previousEnd = -1;
+        var lexer = new SqlLexer(text, dialect);
+        var output = new TextRewriter(text);
         var previous = default(SqlToken);
         for (var token = lexer.Next(); token.Kind != SqlTokenKind.End; token = lexer.Next())
         {
-            var adjacent = token.Start == previousEnd;
-            if (previousEnd >= 0 && !adjacent)
+            var adjacent = token.Start == previous.End;
+            if (previous.Kind != SqlTokenKind.End && !adjacent)
             {
-                builder.Append(' ');
+                output.Write(' ');
             }
 
-            if (token.Kind == SqlTokenKind.Literal && !IsNumberedPlaceholder(text, previous, token, adjacent))
+            if (token.Kind == SqlTokenKind.Literal)
             {
                 // X'00ff', E'…', N'…', B'…': the prefix letter belongs to the literal.
-                if (adjacent && IsLiteralPrefix(text, previous))
+                if (adjacent && IsLiteralPrefix(text, previous, dialect))
                 {
-                    builder.Length -= previous.Length;
+                    output.Unwrite(previous.Length);
                 }
 
-                builder.Append('?');
+                output.Write('?');
             }
             else
             {
-                builder.Append(text, token.Start, token.Length);
+                output.Keep(token.Start, token.Length);
             }
 
             previous = token;
-            previousEnd = token.Start + token.Length;
         }
 
-        return builder.ToString();
+        return output.ToString();
     }
 
-    // $1, ?1, :1 and @1 are parameters, not numbers.
-    private static bool IsNumberedPlaceholder(string text, SqlToken previous, SqlToken token, bool adjacent)
-        => adjacent && previous.Kind == SqlTokenKind.Other && text[previous.Start] is '$' or '?' or ':' or '@' && char.IsAsciiDigit(text[token.Start]);
-
-    private static bool IsLiteralPrefix(string text, SqlToken previous)
-        => previous.Kind == SqlTokenKind.Word && previous.Length == 1 && char.ToUpperInvariant(text[previous.Start]) is 'X' or 'E' or 'N' or 'B';
+    // SQLite knows X'…' blobs only; before any other quote a letter is a name of its own.
+    private static bool IsLiteralPrefix(string text, SqlToken previous, SqlDialect dialect)
+        => previous.Kind == SqlTokenKind.Word && previous.Length == 1
+            && char.ToUpperInvariant(text[previous.Start]) switch
+            {
+                'X' => true,
+                'E' or 'N' or 'B' => dialect != SqlDialect.Sqlite,
+                _ => false,
+            };
 }

@@ -1,85 +1,34 @@
-using System.Text;
-
 namespace AopSqlTracing.Statements;
 
 /// <summary>
-/// Collapses each run of whitespace outside quotes into one space and trims the ends, as the seed's
-/// <c>db.statement</c> did, so the same statement written on several lines reads the same in every span.
+/// Collapses each run of whitespace between tokens into one space and trims the ends, as the seed's
+/// <c>db.statement</c> did, so the same statement written on several lines reads the same in every span. Literals,
+/// quoted names and comments are kept as written; a <c>--</c> comment keeps its line break (one <c>\n</c>), or
+/// the SQL after it would become comment text.
 /// </summary>
 internal static class QueryTextNormalizer
 {
-    public static string Normalize(string text)
+    /// <summary>Gets the normalised text; a text that is already normal comes back as the same string, unallocated.</summary>
+    public static string Normalize(string text, SqlDialect dialect = SqlDialect.Generic)
     {
-        if (!NeedsNormalizing(text))
+        var lexer = new SqlLexer(text, dialect);
+        var output = new TextRewriter(text);
+        var previous = default(SqlToken);
+        for (var token = lexer.NextWithComments(); token.Kind != SqlTokenKind.End; token = lexer.NextWithComments())
         {
-            return text;
+            if (previous.Kind == SqlTokenKind.LineComment)
+            {
+                output.Write('\n');
+            }
+            else if (previous.Kind != SqlTokenKind.End && token.Start != previous.End)
+            {
+                output.Write(' ');
+            }
+
+            output.Keep(token.Start, token.Length);
+            previous = token;
         }
 
-        var builder = new StringBuilder(text.Length);
-        var quote = '\0';
-        var pendingSpace = false;
-        foreach (var c in text)
-        {
-            if (quote != '\0')
-            {
-                builder.Append(c);
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-
-                continue;
-            }
-
-            if (char.IsWhiteSpace(c))
-            {
-                pendingSpace = builder.Length > 0;
-                continue;
-            }
-
-            if (pendingSpace)
-            {
-                builder.Append(' ');
-                pendingSpace = false;
-            }
-
-            builder.Append(c);
-            if (c is '\'' or '"' or '`')
-            {
-                quote = c;
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    // Most command texts are already tidy; finding that out costs no allocation.
-    private static bool NeedsNormalizing(string text)
-    {
-        if (text.Length == 0)
-        {
-            return false;
-        }
-
-        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
-        {
-            return true;
-        }
-
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c != ' ' && char.IsWhiteSpace(c))
-            {
-                return true;
-            }
-
-            if (c == ' ' && i + 1 < text.Length && text[i + 1] == ' ')
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return output.ToString();
     }
 }

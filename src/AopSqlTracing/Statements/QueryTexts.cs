@@ -6,11 +6,11 @@ internal static class QueryTexts
     private const string CutMark = "…";
 
     /// <summary>
-    /// The text to record: a parameterised statement (placeholders in its text) is kept as written, its values are
-    /// in the parameters; other text is sanitised.
+    /// The text to record: <see cref="QueryTextMode.Raw"/> gives the normalised text; otherwise the sanitised one,
+    /// placeholders or not, since a statement with placeholders can still carry literals beside them.
     /// </summary>
     public static string Of(StatementInfo statement, QueryTextMode mode)
-        => mode == QueryTextMode.Raw || statement.HasPlaceholders ? statement.NormalizedText : statement.SanitizedText;
+        => mode == QueryTextMode.Raw ? statement.NormalizedText : statement.SanitizedText;
 
     public static string Cut(string text, int maxLength)
     {

@@ -8,10 +8,22 @@ namespace AopSqlTracing.Statements;
 /// </summary>
 internal static class SqlCommenter
 {
-    public static bool TryComment(string? text, Activity activity, out string commented)
+    /// <summary>
+    /// Gives <paramref name="text"/> with <paramref name="activity"/>'s context appended as a comment, or false when
+    /// it must be left alone: no W3C context, a text that already ends with a comment, or one that ends inside an
+    /// unclosed literal, name or comment by <paramref name="dialect"/>'s rules (the comment would land inside it).
+    /// </summary>
+    public static bool TryComment(string? text, SqlDialect dialect, Activity activity, out string commented)
     {
         commented = string.Empty;
-        if (string.IsNullOrWhiteSpace(text) || activity.IdFormat != ActivityIdFormat.W3C || activity.Id is not { } traceParent || EndsWithComment(text))
+        if (string.IsNullOrWhiteSpace(text) || activity.IdFormat != ActivityIdFormat.W3C || activity.Id is not { } traceParent)
+        {
+            return false;
+        }
+
+        // A text ending inside an unclosed literal is left alone too: a comment appended there would become part of it.
+        var last = LastToken(text, dialect, out var unterminated);
+        if (last.IsComment || unterminated)
         {
             return false;
         }
@@ -21,24 +33,22 @@ internal static class SqlCommenter
             : $"/*traceparent='{Uri.EscapeDataString(traceParent)}'*/";
 
         // The comment belongs to the statement: before a closing semicolon, not after it.
-        var statement = text.AsSpan().TrimEnd();
-        commented = statement.EndsWith(";", StringComparison.Ordinal)
-            ? string.Concat(statement[..^1].TrimEnd(), " ", comment, ";")
-            : string.Concat(statement, " ", comment);
+        commented = last.Kind == SqlTokenKind.Semicolon
+            ? string.Concat(text.AsSpan(0, last.Start).TrimEnd(SqlDialectRules.WhiteSpaceCharacters), " ", comment, ";")
+            : string.Concat(text.AsSpan(0, last.End), " ", comment);
         return true;
     }
 
-    private static bool EndsWithComment(string text)
+    private static SqlToken LastToken(string text, SqlDialect dialect, out bool unterminated)
     {
-        var lexer = new SqlLexer(text);
-        var end = 0;
-        for (var token = lexer.Next(); token.Kind != SqlTokenKind.End; token = lexer.Next())
+        var lexer = new SqlLexer(text, dialect);
+        var last = default(SqlToken);
+        for (var token = lexer.NextWithComments(); token.Kind != SqlTokenKind.End; token = lexer.NextWithComments())
         {
-            end = token.Start + token.Length;
+            last = token;
         }
 
-        // Only trivia follows the last token: anything but whitespace there is a comment. A text ending inside an
-        // unclosed literal counts too: a comment appended there would become part of the literal.
-        return lexer.EndedUnterminated || !text.AsSpan(end).IsWhiteSpace();
+        unterminated = lexer.EndedUnterminated;
+        return last;
     }
 }

@@ -1,132 +1,150 @@
 namespace AopSqlTracing.Statements;
 
 /// <summary>
-/// A forgiving single-pass SQL tokenizer: skips whitespace and comments, steps over string literals,
-/// quoted identifiers and dollar quotes. Unterminated constructs run to the end of the text; it never throws
-/// and never looks at a character twice, so any input costs time linear in its length.
+/// The one SQL tokenizer behind normalising, sanitising, classifying, placeholders and sqlcommenter, so they never
+/// disagree about what is a comment, a literal, a quoted name or a placeholder. Forgiving and single-pass: it reads
+/// a text by one <see cref="SqlDialect"/>'s rules (<see cref="SqlDialectRules"/>), unterminated constructs run to
+/// the end of the text, it never throws, and any input costs time linear in its length.
 /// </summary>
-internal ref struct SqlLexer(ReadOnlySpan<char> text)
+internal ref struct SqlLexer(ReadOnlySpan<char> text, SqlDialect dialect = SqlDialect.Generic)
 {
     private readonly ReadOnlySpan<char> _text = text;
+    private readonly SqlDialect _dialect = dialect;
     private int _position;
 
+    /// <summary>Gets whether the text ended inside a literal, quoted identifier or comment that was never closed.</summary>
+    public bool EndedUnterminated { get; private set; }
+
+    /// <summary>Gets the next token that means something to the engine: comments are stepped over.</summary>
     public SqlToken Next()
     {
-        SkipTrivia();
+        var token = NextWithComments();
+        while (token.IsComment)
+        {
+            token = NextWithComments();
+        }
+
+        return token;
+    }
+
+    /// <summary>
+    /// Gets the next token, comments included. Whitespace is never a token: the gap between two tokens is.
+    /// A <c>--</c> comment ends before the line break and any whitespace ahead of it.
+    /// </summary>
+    public SqlToken NextWithComments()
+    {
+        while (_position < _text.Length && SqlDialectRules.IsWhiteSpace(_text[_position]))
+        {
+            _position++;
+        }
+
         if (_position >= _text.Length)
         {
             return new SqlToken(SqlTokenKind.End, _text.Length, 0);
         }
 
         var start = _position;
-        var c = _text[_position];
-        switch (c)
+        var kind = _text[start] switch
         {
-            case '(':
-                _position++;
-                return new SqlToken(SqlTokenKind.OpenParen, start, 1);
-            case ')':
-                _position++;
-                return new SqlToken(SqlTokenKind.CloseParen, start, 1);
-            case ';':
-                _position++;
-                return new SqlToken(SqlTokenKind.Semicolon, start, 1);
-            case '.':
-                _position++;
-                return new SqlToken(SqlTokenKind.Dot, start, 1);
-            case '\'':
-                SkipQuoted('\'', '\'', backslashEscapes: IsEscapeStringPrefix(start));
-                return new SqlToken(SqlTokenKind.Literal, start, _position - start);
-            case '"':
-                SkipQuoted('"', '"');
-                return new SqlToken(SqlTokenKind.QuotedIdentifier, start, _position - start);
-            case '`':
-                SkipQuoted('`', '`');
-                return new SqlToken(SqlTokenKind.QuotedIdentifier, start, _position - start);
-            case '[' when IsBracketIdentifier():
-                SkipQuoted('[', ']');
-                return new SqlToken(SqlTokenKind.QuotedIdentifier, start, _position - start);
-            case '$' when TrySkipDollarQuote():
-                return new SqlToken(SqlTokenKind.Literal, start, _position - start);
-            default:
-                break;
-        }
-
-        if (char.IsAsciiDigit(c))
-        {
-            while (_position < _text.Length && (IsWordPart(_text[_position]) || _text[_position] == '.'))
-            {
-                _position++;
-            }
-
-            return new SqlToken(SqlTokenKind.Literal, start, _position - start);
-        }
-
-        if (IsWordStart(c))
-        {
-            _position++;
-            while (_position < _text.Length && IsWordPart(_text[_position]))
-            {
-                _position++;
-            }
-
-            return new SqlToken(SqlTokenKind.Word, start, _position - start);
-        }
-
-        _position++;
-        return new SqlToken(SqlTokenKind.Other, start, 1);
+            '-' when Peek(1) == '-' => SkipLineComment(),
+            '/' when Peek(1) == '*' => SkipBlockComment(),
+            '(' => Single(SqlTokenKind.OpenParen),
+            ')' => Single(SqlTokenKind.CloseParen),
+            ';' => Single(SqlTokenKind.Semicolon),
+            '.' => Single(SqlTokenKind.Dot),
+            '\'' => SkipQuoted('\'', SqlTokenKind.Literal, IsEscapeString(start)),
+            '"' => SkipQuoted('"', SqlTokenKind.QuotedIdentifier),
+            '`' when SqlDialectRules.QuotesWithBackticks(_dialect) => SkipQuoted('`', SqlTokenKind.QuotedIdentifier),
+            '[' when SqlDialectRules.IsBracketIdentifier(_text, start, _dialect) => SkipBracketIdentifier(),
+            _ => SkipOther(start),
+        };
+        return new SqlToken(kind, start, _position - start);
     }
-
-    /// <summary>Gets whether the text ended inside a literal, quoted identifier or comment that was never closed.</summary>
-    public bool EndedUnterminated { get; private set; }
 
     /// <summary>Continues from <paramref name="position"/>, which must be the start of a token already seen.</summary>
     public void SkipTo(int position) => _position = position;
 
-    private void SkipTrivia()
+    private SqlTokenKind Single(SqlTokenKind kind)
     {
-        while (_position < _text.Length)
-        {
-            var c = _text[_position];
-            if (char.IsWhiteSpace(c))
-            {
-                _position++;
-            }
-            else if (c == '-' && Peek(1) == '-')
-            {
-                var end = _text[_position..].IndexOf('\n');
-                _position = end < 0 ? _text.Length : _position + end + 1;
-            }
-            else if (c == '/' && Peek(1) == '*')
-            {
-                SkipBlockComment();
-            }
-            else
-            {
-                return;
-            }
-        }
+        _position++;
+        return kind;
     }
 
-    // Block comments nest (PostgreSQL, the SQL standard): treating a nested one as ended early would leave
-    // the rest of the comment, and anything secret in it, to be read as SQL.
-    private void SkipBlockComment()
+    private SqlTokenKind SkipOther(int start)
     {
-        var depth = 0;
+        var c = _text[start];
+        var placeholder = SqlDialectRules.PlaceholderLength(_text, start, _dialect, out var malformed);
+        if (placeholder > 0)
+        {
+            _position += placeholder;
+            return malformed ? SqlTokenKind.Literal : SqlTokenKind.Placeholder;
+        }
+
+        if (c == '$' && SqlDialectRules.HasDollarQuotes(_dialect) && TrySkipDollarQuote())
+        {
+            return SqlTokenKind.Literal;
+        }
+
+        if (char.IsAsciiDigit(c))
+        {
+            SkipNumber();
+            return SqlTokenKind.Literal;
+        }
+
+        _position++;
+        if (!SqlDialectRules.IsWordStart(c))
+        {
+            return SqlTokenKind.Other;
+        }
+
+        while (_position < _text.Length && SqlDialectRules.IsWordPart(_text[_position]))
+        {
+            _position++;
+        }
+
+        return SqlTokenKind.Word;
+    }
+
+    // Ends before the line break, and before any whitespace ahead of it, so the break stays in the gap that follows:
+    // the normaliser writes it back as one "\n" and the comment can never swallow the next line.
+    private SqlTokenKind SkipLineComment()
+    {
+        var end = _position + 2;
+        while (end < _text.Length && !SqlDialectRules.EndsLineComment(_dialect, _text[end]))
+        {
+            end++;
+        }
+
+        while (SqlDialectRules.IsWhiteSpace(_text[end - 1]))
+        {
+            end--;
+        }
+
+        _position = end;
+        return SqlTokenKind.LineComment;
+    }
+
+    // Where comments nest, treating a nested one as ended early would leave the rest of the comment, and anything
+    // secret in it, to be read as SQL; where they don't (SQLite), the first */ ends it and what follows runs.
+    private SqlTokenKind SkipBlockComment()
+    {
+        var nests = SqlDialectRules.NestsBlockComments(_dialect);
+        var depth = 1;
+        _position += 2;
         while (_position < _text.Length)
         {
-            if (_text[_position] == '/' && Peek(1) == '*')
-            {
-                depth++;
-                _position += 2;
-            }
-            else if (_text[_position] == '*' && Peek(1) == '/')
+            if (_text[_position] == '*' && Peek(1) == '/')
             {
                 _position += 2;
                 if (--depth == 0)
                 {
-                    return;
+                    return SqlTokenKind.BlockComment;
                 }
+            }
+            else if (nests && _text[_position] == '/' && Peek(1) == '*')
+            {
+                depth++;
+                _position += 2;
             }
             else
             {
@@ -135,70 +153,85 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
         }
 
         EndedUnterminated = true;
+        return SqlTokenKind.BlockComment;
     }
 
-    // Doubled closing quotes ('it''s') are an escaped quote, not the end; in E'…' strings so is \'.
-    private void SkipQuoted(char open, char close, bool backslashEscapes = false)
+    // Doubled quotes ('it''s') are an escaped quote, not the end; in E'…' strings so is \'.
+    private SqlTokenKind SkipQuoted(char quote, SqlTokenKind kind, bool backslashEscapes = false)
     {
         _position++;
         while (_position < _text.Length)
         {
             var c = _text[_position];
-            if (backslashEscapes && c == '\\')
+            _position += backslashEscapes && c == '\\' ? 2 : 1;
+            if (c != quote)
             {
-                _position += 2;
                 continue;
+            }
+
+            if (Peek(0) != quote)
+            {
+                return kind;
             }
 
             _position++;
-            if (c != close)
-            {
-                continue;
-            }
-
-            if (open == close && Peek(0) == close)
-            {
-                _position++;
-                continue;
-            }
-
-            return;
         }
 
         _position = _text.Length;
         EndedUnterminated = true;
+        return kind;
     }
 
-    // PostgreSQL's E'…' escape strings: an E (or e) right before the quote, not the end of a longer word.
-    private readonly bool IsEscapeStringPrefix(int quote)
-        => quote >= 1 && _text[quote - 1] is 'E' or 'e' && (quote == 1 || !IsWordPart(_text[quote - 2]));
-
-    // [name] is a quoted identifier (SQLite, SQL Server); ARRAY['a', 'b'] and x[1] hold values, so they are not.
-    private readonly bool IsBracketIdentifier()
+    // No escape inside brackets: the first ] ends the name (SQLite).
+    private SqlTokenKind SkipBracketIdentifier()
     {
-        for (var i = _position + 1; i < _text.Length; i++)
-        {
-            switch (_text[i])
-            {
-                case ']':
-                    return i > _position + 1 && !char.IsAsciiDigit(_text[_position + 1]);
-                case '\'' or '"' or '[' or ',' or '(' or ')' or '\n':
-                    return false;
-                default:
-                    break;
-            }
-        }
-
-        return false;
+        var close = _text[(_position + 1)..].IndexOf(']');
+        EndedUnterminated |= close < 0;
+        _position = close < 0 ? _text.Length : _position + close + 2;
+        return SqlTokenKind.QuotedIdentifier;
     }
 
-    // PostgreSQL dollar quotes: $$...$$ or $tag$...$tag$. A lone $ (a parameter like $1) is not one.
+    // 42, 3.5e-2, 0x1F, 1_000: digits and whatever letters and dots follow are one value. A sign belongs to it only
+    // as an exponent's, right after the digits (1e-5): in 42e-- the dashes start a comment, as the engines read it.
+    private void SkipNumber()
+    {
+        var decimalSoFar = !(_text[_position] == '0' && Peek(1) is 'x' or 'X');
+        _position++;
+        while (_position < _text.Length)
+        {
+            var c = _text[_position];
+            if (decimalSoFar && c is 'e' or 'E' && Peek(1) is '+' or '-' && char.IsAsciiDigit(Peek(2)))
+            {
+                _position += 3;
+                decimalSoFar = false;
+                continue;
+            }
+
+            if (c != '.' && (c == '$' || !SqlDialectRules.IsWordPart(c)))
+            {
+                return;
+            }
+
+            decimalSoFar &= char.IsAsciiDigit(c) || c is '.' or '_';
+            _position++;
+        }
+    }
+
+    // PostgreSQL's E'…' escape strings: an E (or e) right before the quote, not the end of a longer name.
+    private readonly bool IsEscapeString(int quote)
+        => SqlDialectRules.HasEscapeStrings(_dialect)
+            && quote >= 1 && _text[quote - 1] is 'E' or 'e' && (quote == 1 || !SqlDialectRules.IsWordPart(_text[quote - 2]));
+
+    // Dollar quotes: $$…$$ or $tag$…$tag$, the tag a name without $ and not starting with a digit.
     private bool TrySkipDollarQuote()
     {
         var tagEnd = _position + 1;
-        while (tagEnd < _text.Length && IsWordPart(_text[tagEnd]) && !char.IsAsciiDigit(_text[_position + 1]))
+        if (tagEnd < _text.Length && SqlDialectRules.IsWordStart(_text[tagEnd]))
         {
-            tagEnd++;
+            while (tagEnd < _text.Length && _text[tagEnd] != '$' && SqlDialectRules.IsWordPart(_text[tagEnd]))
+            {
+                tagEnd++;
+            }
         }
 
         if (tagEnd >= _text.Length || _text[tagEnd] != '$')
@@ -216,8 +249,4 @@ internal ref struct SqlLexer(ReadOnlySpan<char> text)
 
     private readonly char Peek(int offset)
         => _position + offset < _text.Length ? _text[_position + offset] : '\0';
-
-    private static bool IsWordStart(char c) => char.IsLetter(c) || c == '_';
-
-    private static bool IsWordPart(char c) => char.IsLetterOrDigit(c) || c == '_';
 }

@@ -4,7 +4,8 @@ namespace AopSqlTracing.Reliability.Secrets;
 
 /// <summary>
 /// Statements carrying secrets as literals, written the ways applications write them, each runnable as it is on a
-/// table <c>vault (id, owner, secret, note)</c>: portable ones for both engines, and PostgreSQL's own literal syntax.
+/// table <c>vault (id, owner, secret, note)</c>: portable ones for both engines, PostgreSQL's own literal syntax and
+/// operators, and SQLite's own comment rules.
 /// </summary>
 public static class SecretCorpus
 {
@@ -28,9 +29,13 @@ public static class SecretCorpus
         new("national id", "078-05-1120"),
         new("national id", "QQ123456C"),
         new("national id", "1 84 12 76 451 089 46"),
+        new("card", "4012888888881881"),
+        new("card", "6011000990139424"),
+        new("account", "9876543210123"),
     ];
 
-    // {s}: the secret in a string literal (quotes doubled); {n}: a number; {i}: the statement's index.
+    // {s}: the secret in a string literal (quotes doubled); {d}: the secret as a number (only the secrets that are
+    // all digits); {n}: a number; {i}: the statement's index.
     private static readonly string[] PortableTemplates =
     [
         "SELECT id FROM vault WHERE secret = '{s}'",
@@ -68,13 +73,47 @@ public static class SecretCorpus
         "SELECT ARRAY['{s}', 'other']",
         "SELECT U&'{s}'",
         "SELECT 1 /* outer /* inner */ {s} */",
+
+        // Operators made of ?, @ and $, which are not placeholders on PostgreSQL, beside a literal.
+        "SELECT '{{\"k\": 1}}'::jsonb ? '{s}'",
+        "SELECT '{{\"k\": 1}}'::jsonb ?| ARRAY['{s}', 'other']",
+        "SELECT '{{\"k\": 1}}'::jsonb ?& ARRAY['{s}']",
+        "SELECT jsonb_build_object('k', '{s}') @? '$.k'",
+        "SELECT point '(1,0)' ?- point '(2,0)', '{s}'",
+        "SELECT to_tsvector('simple', '{s}') @@ to_tsquery('simple', 'x')",
+        "SELECT ARRAY['{s}'] <@ ARRAY['{s}', 'other']",
+        "SELECT '{{\"k\": 1}}'::jsonb @> jsonb_build_object('k', '{s}')",
+        "SELECT (ARRAY['{s}', 'b', 'c'])[1:2]",
+        "SELECT a$b FROM (SELECT '{s}' AS a$b) AS t",
+        "SELECT '{{\"token\": \"{s}\"}}'::jsonb -> 'token'",
+
+        // Array brackets and subscripts hold values on PostgreSQL, not quoted names.
+        "SELECT ARRAY[ {d} ]",
+        "SELECT ARRAY[-{d}]",
+        "SELECT ARRAY[+{d}]",
+        "SELECT (ARRAY[{d}, 2])[1:2]",
+        "SELECT (ARRAY[1, {d}])[2]",
+    ];
+
+    // SQLite's block comments do not nest: the first */ ends one, and a literal after it is a literal. Read with
+    // nesting rules, the rest of each of these would be taken for comment, or for SQL outside any literal.
+    private static readonly string[] SqliteTemplates =
+    [
+        "SELECT 1 /* a /* b */, 'x */ {s} '",
+        "SELECT '{s}' /* one /* two */, 'x */ {s}'",
+        "SELECT 1 /* note /* inner */; SELECT '{s}'",
+        "/* /* */ SELECT '{s}'",
+        "SELECT [a] FROM (SELECT '{s}' AS [a]) /* [ */",
     ];
 
     /// <summary>The portable statements: every template with every secret.</summary>
     public static IReadOnlyList<(string Sql, Secret Secret, string Template)> Portable() => Build(PortableTemplates);
 
-    /// <summary>PostgreSQL-only literal syntax: every template with every secret.</summary>
+    /// <summary>PostgreSQL-only literal syntax and operators: every template with every secret it can hold.</summary>
     public static IReadOnlyList<(string Sql, Secret Secret, string Template)> PostgresSyntax() => Build(PostgresTemplates);
+
+    /// <summary>SQLite-only comment rules: every template with every secret.</summary>
+    public static IReadOnlyList<(string Sql, Secret Secret, string Template)> SqliteSyntax() => Build(SqliteTemplates);
 
     private static List<(string Sql, Secret Secret, string Template)> Build(string[] templates)
     {
@@ -82,13 +121,15 @@ public static class SecretCorpus
         var i = 0;
         foreach (var template in templates)
         {
-            foreach (var secret in Secrets)
+            var numeric = template.Contains("{d}", StringComparison.Ordinal);
+            foreach (var secret in Secrets.Where(secret => !numeric || secret.Value.All(char.IsAsciiDigit)))
             {
                 i++;
                 var sql = template
                     .Replace("{{", "\u0001", StringComparison.Ordinal)
                     .Replace("}}", "\u0002", StringComparison.Ordinal)
                     .Replace("{s}", secret.Value.Replace("'", "''", StringComparison.Ordinal), StringComparison.Ordinal)
+                    .Replace("{d}", secret.Value, StringComparison.Ordinal)
                     .Replace("{n}", (i * 7919 % 1000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                     .Replace("{i}", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                     .Replace("\u0001", "{", StringComparison.Ordinal)

@@ -35,8 +35,15 @@ public sealed class SecretsFixture(ITestOutputHelper output)
     public void PostgresLiteralSyntax_NothingOfAnySecretExported()
     {
         var connectionString = PostgresServer.Require();
-        AssertNoLeak("PostgreSQL literal syntax (E'', $$, ::, ARRAY[], U&'', nested comments)", () => new NpgsqlConnection(connectionString), SecretCorpus.PostgresSyntax());
+        AssertNoLeak(
+            "PostgreSQL literal syntax (E'', $$, ::, ARRAY[], [1:2], U&'', nested comments, ?, ?|, ?&, @?, ?-, @@, <@, @>, a$b)",
+            () => new NpgsqlConnection(connectionString),
+            SecretCorpus.PostgresSyntax());
     }
+
+    [Fact]
+    public void SqliteLiteralSyntax_NothingOfAnySecretExported()
+        => AssertNoLeak("SQLite literal syntax (block comments that do not nest, [names])", () => new SqliteConnection("Data Source=:memory:"), SecretCorpus.SqliteSyntax());
 
     [Fact]
     public void Parameters_Sqlite_NoValueExportedWithoutRecordParameters()

@@ -5,43 +5,109 @@ using FsCheck.Xunit;
 
 namespace AopSqlTracing.Tests.Statements;
 
-/// <summary>Properties of the SQL classifier and sanitiser over arbitrary text: they always answer and never throw.</summary>
+/// <summary>
+/// Properties of the classifier, the normaliser and the sanitiser over arbitrary text on every engine: each
+/// checks something computed from the input, never only that an answer came back.
+/// </summary>
 public sealed class ClassifierProperties
 {
+    private static readonly SqlDialect[] AllDialects = [SqlDialect.Generic, SqlDialect.Sqlite, SqlDialect.PostgreSql];
+
     // Pieces that stress the lexer: quotes, comments and dollar quotes, terminated or not, NUL and non-BMP characters.
     private static readonly string[] Fragments =
     [
-        "'", "''", "\"", "`", "[", "]", "--", "/*", "*/", "$$", "$tag$", "$1", "?", ":", "@p", ";", "(", ")", "\n", "\0",
-        "\U0001F600", "\uD800", "SELECT", "select", "WITH", "FROM", "INSERT", "INTO", "CREATE", "TABLE", "x'ff'", "0x1F",
-        "42", "3.5e2", " ", "\t", "users", "E'\\n'",
+        "'", "''", "\"", "`", "[", "]", "--", "/*", "*/", "$$", "$tag$", "$1", "?", ":", "@p", ";", "(", ")", "\n", "\r", "\r\n", "\0",
+        "\U0001F600", "\uD800", "\u00A0", "SELECT", "select", "WITH", "FROM", "INSERT", "INTO", "CREATE", "TABLE", "x'ff'", "0x1F",
+        "42", "3.5e2", " ", "\t", "users", "E'\\n'", "E'\\''", "-- c\n", "/* a /* b */", "$a(", "::", "[t]", "a$b",
     ];
 
-    private static Arbitrary<string> SqlLike() =>
-        Gen.ArrayOf(Gen.OneOf(Gen.Elements(Fragments), ArbMap.Default.GeneratorFor<string>().Where(s => s is not null)))
-            .Select(parts => string.Concat(parts))
-            .ToArbitrary();
+    // Complete tokens only (no quote or bracket left open, no comment or dollar quote made of two fragments, no "("
+    // right after a SQLite variable, which would start a Tcl-style name), so every ' in a text made of them belongs
+    // to a literal.
+    private static readonly string[] WellFormedFragments =
+    [
+        "SELECT", "FROM", "WHERE", "users", "\"users\"", "[t]", "`x`", "a$b", "=", "<", "?", "?|", "@>", "<@", "@@", "::", ":",
+        "@", "$1", "@p", ":p", "?1", "$q$ x $q$", " (", ")", ",", ";", ".", "- ", "+", "* ", "/ ", "42", "-7", "3.5e-2", "0x1F",
+        " ", "\n", "\r\n", "\t", "-- it's\n", "/* it's */", "/* a /* b */ c */", "E", "X", "ARRAY[1, -2]", "a[1:2]",
+    ];
 
-    [Property(MaxTest = 500)]
-    public Property Classify_AnyText_GivesAKindAndNeverThrows()
-        => Prop.ForAll(SqlLike(), text =>
+    private static readonly HashSet<string> KnownKinds =
+    [
+        "select", "insert", "update", "delete", "truncate", StatementInfo.TextClause,
+        .. from verb in new[] { "create", "drop", "alter" }
+           from type in new[] { "table", "index", "view", "trigger", "schema", "sequence", "database", "function", "procedure", "type", "extension" }
+           select verb + "_" + type,
+    ];
+
+    private static Gen<string> SqlLike() =>
+        Gen.ArrayOf(Gen.OneOf(Gen.Elements(Fragments), ArbMap.Default.GeneratorFor<string>().Where(s => s is not null)))
+            .Select(parts => string.Concat(parts));
+
+    private static Arbitrary<(string Text, SqlDialect Dialect)> AnyTextOnAnyEngine() =>
+        (from text in SqlLike() from dialect in Gen.Elements(AllDialects) select (text, dialect)).ToArbitrary();
+
+    // A literal's body: marked with § (which no fragment holds) and free of line breaks (which could end a comment
+    // that a fragment never opens, but a line break inside a literal must not be able to matter either way).
+    private static Gen<string> Literal() =>
+        ArbMap.Default.GeneratorFor<string>()
+            .Where(s => s is not null)
+            .Select(s => " '§" + s.Replace("\n", string.Empty, StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal)
+                .Replace("'", "''", StringComparison.Ordinal) + "§'");
+
+    private static Arbitrary<(string Text, SqlDialect Dialect)> WellFormedOnAnyEngine() =>
+        (from parts in Gen.ArrayOf(Gen.Frequency((3, Gen.Elements(WellFormedFragments)), (1, Literal())))
+         from dialect in Gen.Elements(AllDialects)
+         select (string.Concat(parts), dialect)).ToArbitrary();
+
+    [Property(MaxTest = 1000)]
+    public Property Analyze_AnyText_GivesAKnownKindMatchingItsOperation()
+        => Prop.ForAll(AnyTextOnAnyEngine(), input =>
         {
-            var info = StatementClassifier.Analyze(text);
-            return !string.IsNullOrEmpty(info.Kind) && info.NormalizedText is not null;
+            var info = StatementClassifier.Analyze(input.Text, input.Dialect);
+            var operationMatches = info.Operation is null
+                ? info.Kind == StatementInfo.TextClause && info.Summary is null
+                : info.Kind == info.Operation.ToLowerInvariant().Replace(' ', '_') && info.Summary!.StartsWith(info.Operation, StringComparison.Ordinal);
+            return KnownKinds.Contains(info.Kind) && operationMatches
+                && info.NormalizedText == QueryTextNormalizer.Normalize(input.Text, input.Dialect) && info.Dialect == input.Dialect;
         });
 
-    [Property(MaxTest = 500)]
-    public Property Sanitize_AnyText_NeverThrowsAndNeverGrowsPastTheText()
-        => Prop.ForAll(SqlLike(), text =>
+    [Property(MaxTest = 1000)]
+    public Property Normalize_AnyText_IsIdempotent()
+        => Prop.ForAll(AnyTextOnAnyEngine(), input =>
         {
-            var sanitized = QuerySanitizer.Sanitize(text);
-            return sanitized.Length <= text.Length + 1;
+            var once = QueryTextNormalizer.Normalize(input.Text, input.Dialect);
+            return QueryTextNormalizer.Normalize(once, input.Dialect) == once;
+        });
+
+    [Property(MaxTest = 1000)]
+    public Property Normalize_AnyText_KeepsEveryTokenAndCommentAsWritten()
+        => Prop.ForAll(AnyTextOnAnyEngine(), input =>
+            Tokens(input.Text, input.Dialect).SequenceEqual(Tokens(QueryTextNormalizer.Normalize(input.Text, input.Dialect), input.Dialect)));
+
+    [Property(MaxTest = 1000)]
+    public Property Sanitize_AnyText_IsTheSameWhetherNormalisedFirstOrNot()
+        => Prop.ForAll(AnyTextOnAnyEngine(), input =>
+            QuerySanitizer.Sanitize(QueryTextNormalizer.Normalize(input.Text, input.Dialect), input.Dialect)
+                == QuerySanitizer.Sanitize(input.Text, input.Dialect));
+
+    [Property(MaxTest = 1000)]
+    public Property Sanitize_AnyText_NeverGrowsPastTheText()
+        => Prop.ForAll(AnyTextOnAnyEngine(), input => QuerySanitizer.Sanitize(input.Text, input.Dialect).Length <= input.Text.Length + 1);
+
+    [Property(MaxTest = 1000)]
+    public Property Sanitize_WellFormedText_KeepsNoLiteralBodyAndNoQuote()
+        => Prop.ForAll(WellFormedOnAnyEngine(), input =>
+        {
+            var sanitized = QuerySanitizer.Sanitize(input.Text, input.Dialect);
+            return (!sanitized.Contains('§', StringComparison.Ordinal) && !sanitized.Contains('\'', StringComparison.Ordinal))
+                .Label($"«{sanitized}» on {input.Dialect}");
         });
 
     [Property(MaxTest = 500)]
     public Property Sanitize_StringLiteral_IsReplacedWhateverItHolds(NonNull<string> value)
     {
         var quoted = "'" + value.Get.Replace("'", "''", StringComparison.Ordinal) + "'";
-        return (QuerySanitizer.Sanitize($"SELECT * FROM t WHERE x = {quoted}") == "SELECT * FROM t WHERE x = ?").ToProperty();
+        return AllDialects.All(dialect => QuerySanitizer.Sanitize($"SELECT * FROM t WHERE x = {quoted}", dialect) == "SELECT * FROM t WHERE x = ?").ToProperty();
     }
 
     [Property(MaxTest = 500)]
@@ -60,6 +126,24 @@ public sealed class ClassifierProperties
         Assert.Equal("textclause", StatementClassifier.Analyze(nested).Kind);
         Assert.Equal(string.Empty, QuerySanitizer.Sanitize(nested));
         Assert.Equal("SELECT ?", QuerySanitizer.Sanitize("SELECT $body$ it's ' \" -- not a comment $body$"));
-        Assert.Equal("select", StatementClassifier.Classify(null).Kind == "textclause" ? "select" : "bad");
+
+        var none = StatementClassifier.Classify(null, SqlDialect.Generic);
+        Assert.Equal(StatementInfo.TextClause, none.Kind);
+        Assert.Null(none.Operation);
+        Assert.Equal(string.Empty, none.NormalizedText);
+        Assert.Equal(string.Empty, none.SanitizedText);
+        Assert.Same(none, StatementClassifier.Classify(string.Empty, SqlDialect.PostgreSql));
+    }
+
+    private static List<string> Tokens(string text, SqlDialect dialect)
+    {
+        var tokens = new List<string>();
+        var lexer = new SqlLexer(text, dialect);
+        for (var token = lexer.NextWithComments(); token.Kind != SqlTokenKind.End; token = lexer.NextWithComments())
+        {
+            tokens.Add($"{token.Kind}:{text.Substring(token.Start, token.Length)}");
+        }
+
+        return tokens;
     }
 }

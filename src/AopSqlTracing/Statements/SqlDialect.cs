@@ -1,0 +1,20 @@
+namespace AopSqlTracing.Statements;
+
+/// <summary>
+/// The lexical rules a SQL text is read with: engines disagree on what is a comment, a quoted name or a
+/// placeholder, and reading a text by the wrong rules can leave a value outside the literal that hides it.
+/// </summary>
+internal enum SqlDialect
+{
+    /// <summary>
+    /// An engine we have no rules for: where engines differ it takes the reading that hides more (comments nest,
+    /// <c>[name]</c> only when it looks like a name, <c>E''</c> and dollar quotes are literals).
+    /// </summary>
+    Generic,
+
+    /// <summary>SQLite: comments do not nest, <c>[name]</c> is always a name, no dollar quotes, <c>$name</c> is a placeholder.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL through Npgsql: comments nest, <c>[</c> is an array bracket, <c>?</c> and <c>@@</c> are operators.</summary>
+    PostgreSql,
+}

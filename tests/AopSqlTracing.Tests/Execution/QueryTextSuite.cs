@@ -1,0 +1,98 @@
+using AopSqlTracing.Tests.Providers;
+using AopSqlTracing.Tests.Support;
+
+namespace AopSqlTracing.Tests.Execution;
+
+/// <summary>
+/// What <c>db.query.text</c> says of statements users write, through a traced connection on each engine: line
+/// comments end where the engine ends them, literals never reach the span, and each engine's comment, bracket and
+/// operator rules are its own.
+/// </summary>
+public abstract class QueryTextSuite<TProvider> : ProviderFixture<TProvider>
+    where TProvider : IDatabaseProvider, new()
+{
+    [SkippableTheory]
+    [InlineData("SELECT id FROM users -- note\nWHERE id < 5", "SELECT id FROM users WHERE id < ?")]
+    [InlineData("SELECT id FROM users -- note\r\nWHERE id < 5", "SELECT id FROM users WHERE id < ?")]
+    [InlineData("SELECT id -- the key\nFROM users WHERE id = 2 -- last", "SELECT id FROM users WHERE id = ?")]
+    [InlineData("SELECT '-- not a comment', id\nFROM users", "SELECT ?, id FROM users")]
+    [InlineData("SELECT id /* a\ncomment */ FROM users", "SELECT id FROM users")]
+    public void Sanitized_LineAndBlockComments_KeepEveryStatementToken(string sql, string expected)
+    {
+        using var connection = Open();
+        CreateUsers(connection);
+
+        connection.Execute(sql);
+
+        var span = Assert.Single(Recorder.Spans);
+        Assert.Equal(expected, span.GetTagItem("db.query.text"));
+        Assert.Equal("select", span.DisplayName);
+        Assert.Equal("users", span.GetTagItem("db.collection.name"));
+    }
+
+    [SkippableFact]
+    public void Raw_LineComment_KeepsItsLineBreakSoTheTextMeansTheSame()
+    {
+        using var connection = Open(o => o.QueryText = QueryTextMode.Raw);
+        CreateUsers(connection);
+
+        connection.Execute("SELECT id   FROM users -- note\r\n  WHERE id < 5");
+
+        Assert.Equal("SELECT id FROM users -- note\nWHERE id < 5", Assert.Single(Recorder.Spans).GetTagItem("db.query.text"));
+    }
+
+    [SkippableFact]
+    public void Parameterised_LiteralWrittenBesideAPlaceholder_IsReplaced()
+    {
+        using var connection = Open();
+        CreateUsers(connection);
+        using var command = connection.Command("SELECT id FROM users WHERE name = @name OR name = 'secret-Ada'");
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "name";
+        parameter.Value = "Grace";
+        command.Parameters.Add(parameter);
+
+        command.ExecuteScalar();
+
+        Assert.Equal("SELECT id FROM users WHERE name = @name OR name = ?", Assert.Single(Recorder.Spans).GetTagItem("db.query.text"));
+    }
+}
+
+public sealed class SqliteQueryText : QueryTextSuite<SqliteProvider>
+{
+    [Fact]
+    public void BlockComments_DoNotNest_SoTheStatementAfterTheFirstEndIsSeen()
+    {
+        using var connection = Open();
+        CreateUsers(connection);
+
+        connection.Execute("SELECT 1 /* note /* inner */; DELETE FROM users");
+
+        var span = Assert.Single(Recorder.Spans);
+        Assert.Equal("textclause", span.DisplayName);
+        Assert.Equal("SELECT ? ; DELETE FROM users", span.GetTagItem("db.query.text"));
+        Assert.Equal(0L, Convert.ToInt64(connection.Command("SELECT count(*) FROM users").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+public sealed class PostgresQueryText : QueryTextSuite<PostgresProvider>
+{
+    [SkippableTheory]
+    [InlineData("""SELECT '{"a":1}'::jsonb ? 'secret_A', 'ssn-111-22-3333'""")]
+    [InlineData("""SELECT '{"a":1}'::jsonb ?| ARRAY['secret_A'], '{"b":2}'::jsonb ?& ARRAY['secret_B']""")]
+    [InlineData("""SELECT '{"a":[1,2]}'::jsonb @? '$.a[*] ? (@ > 1)', 'ssn-111-22-3333'""")]
+    [InlineData("SELECT to_tsvector('secret words') @@ to_tsquery('secret'), ARRAY[1] <@ ARRAY[1,2]")]
+    [InlineData("SELECT (ARRAY[4111111111111111, 2])[1:2], ARRAY[ -987654321 ], ARRAY[+123456789]")]
+    public void OperatorsAndArrays_NoLiteralReachesTheSpan(string sql)
+    {
+        using var connection = Open();
+
+        connection.Execute(sql);
+
+        var text = (string)Assert.Single(Recorder.Spans).GetTagItem("db.query.text")!;
+        foreach (var secret in new[] { "secret", "ssn", "111", "4111111111111111", "987654321", "123456789", "\"a\"" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+    }
+}
