@@ -19,11 +19,15 @@ internal sealed class ConnectionFacts
         Namespace = @namespace;
         Server = server;
         Dialect = SqlDialects.Of(systemName);
+        Port = server is { Address: not null, Port: { } port } ? port : null;
     }
 
     public string SystemName { get; }
 
     public SqlDialect Dialect { get; }
+
+    /// <summary>Gets <c>server.port</c>, boxed once here rather than on every span; null without a server address.</summary>
+    public object? Port { get; }
 
     public string? Namespace { get; }
 

@@ -4,13 +4,13 @@ namespace AopSqlTracing.Execution;
 
 /// <summary>
 /// The tags handed to <c>ActivitySource.CreateActivity</c>, so a head sampler can decide on the system, operation,
-/// table, summary and server. <see cref="System.Diagnostics.Activity"/> copies them into the span it creates, so one
+/// table, summary, server and text. <see cref="System.Diagnostics.Activity"/> copies them into the span it creates, so one
 /// instance per thread is reused, and it is its own enumerator: passing them allocates nothing beyond the tags
 /// the span would carry anyway.
 /// </summary>
 internal sealed class CreationTags : IEnumerable<KeyValuePair<string, object?>>, IEnumerator<KeyValuePair<string, object?>>
 {
-    private const int Capacity = 5;
+    private const int Capacity = 10;
 
     [ThreadStatic]
     private static CreationTags? _cached;
@@ -40,7 +40,7 @@ internal sealed class CreationTags : IEnumerable<KeyValuePair<string, object?>>,
         _cached = tags;
     }
 
-    /// <summary>Adds a tag unless its value is null; the sixth and later are ignored (there are five).</summary>
+    /// <summary>Adds a tag unless its value is null; past the capacity (every attribute a SQL span has) it is ignored.</summary>
     public void Add(string key, object? value)
     {
         if (value is not null && _count < Capacity)

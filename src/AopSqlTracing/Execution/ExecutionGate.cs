@@ -26,7 +26,7 @@ internal static class ExecutionGate
         var marks = FoundMarks.Gather(command, connection.Target, connection.Scope);
         var options = connection.Database.Options;
         if (!IsOpen(connection) || !UserHooks.Filter(options, command)
-            || !DecideSql(new SqlExecution(SqlExecutionKind.Command, options) { Command = command }, command.Connection, connection, marks, out var parent)
+            || !DecideSql(connection, marks, command, batch: null, out var parent)
             || SqlSpanFactory.StartCommand(command, parent, connection.Facts, options, ref last) is not { } activity)
         {
             return default;
@@ -45,7 +45,7 @@ internal static class ExecutionGate
         var marks = FoundMarks.Gather(command: null, connection.Target, connection.Scope);
         var options = connection.Database.Options;
         return IsOpen(connection)
-            && DecideSql(new SqlExecution(SqlExecutionKind.Batch, options) { Batch = batch }, batch.Connection, connection, marks, out var parent)
+            && DecideSql(connection, marks, command: null, batch, out var parent)
             && SqlSpanFactory.StartBatch(batch, parent, connection.Facts, options) is { } activity
                 ? new TracedExecution(activity, options)
                 : default;
@@ -72,9 +72,26 @@ internal static class ExecutionGate
 
     private static bool IsOpen(ConnectionContext connection) => connection.Database.IsTracingEnabled && SpanLifecycle.HasListeners;
 
-    // SQL runs on the connection the provider's object names (the traced connection's target when it names none).
-    private static bool DecideSql(in SqlExecution what, DbConnection? runsOn, ConnectionContext connection, in FoundMarks marks, out ActivityContext parent)
-        => Decide(connection.Policy, (what with { Connection = runsOn ?? connection.Target, Scope = connection.Scope }).WithMarks(marks), marks, out parent);
+    // The default policy with nothing marked answers from the options alone: no SqlExecution is built, no call made.
+    // Otherwise the policy hears of the connection the provider's object names (the traced one's when it names none).
+    private static bool DecideSql(ConnectionContext connection, in FoundMarks marks, DbCommand? command, DbBatch? batch, out ActivityContext parent)
+    {
+        var options = connection.Database.Options;
+        if (!marks.Any && connection.Policy is DefaultParentSpanPolicy)
+        {
+            parent = default;
+            return options.TraceAllCommands;
+        }
+
+        var execution = new SqlExecution(command is null ? SqlExecutionKind.Batch : SqlExecutionKind.Command, options)
+        {
+            Command = command,
+            Batch = batch,
+            Connection = command?.Connection ?? batch?.Connection ?? connection.Target,
+            Scope = connection.Scope,
+        }.WithMarks(marks);
+        return Decide(connection.Policy, execution, marks, out parent);
+    }
 
     // A policy that throws leaves the execution untraced. The default policy with nothing marked needs no call.
     private static bool Decide(IParentSpanPolicy policy, in SqlExecution execution, in FoundMarks marks, out ActivityContext parent)

@@ -7,12 +7,13 @@ using AopSqlTracing.Statements;
 namespace AopSqlTracing.Execution;
 
 /// <summary>
-/// Puts the OpenTelemetry database attributes on a command or batch span: the sampler's share at creation, the
-/// rest once the span is sampled. The one place a SQL span's tags are built.
+/// Puts the OpenTelemetry database attributes on a command or batch span; the one place a SQL span's tags are
+/// built. Every attribute but the parameters is handed to <c>ActivitySource.CreateActivity</c>: a head sampler
+/// decides on them, and the span gets them without a look-up per tag.
 /// </summary>
 internal static class SpanTags
 {
-    /// <summary>The tags a sampler sees: system, operation, table, summary and server address.</summary>
+    /// <summary>The attributes known before the span exists: system, operation, table, summary, server, namespace, text.</summary>
     public static void AddCreationTags(CreationTags tags, in SpanDescription description, ConnectionFacts facts)
     {
         tags.Add(DbAttributes.SystemName, facts.SystemName);
@@ -20,34 +21,26 @@ internal static class SpanTags
         tags.Add(DbAttributes.CollectionName, description.Collection);
         tags.Add(DbAttributes.QuerySummary, description.Summary);
         tags.Add(DbAttributes.ServerAddress, facts.Server.Address);
+        tags.Add(DbAttributes.ServerPort, facts.Port);
+        tags.Add(DbAttributes.Namespace, facts.Namespace);
+        tags.Add(DbAttributes.StoredProcedureName, description.ProcedureName);
+        tags.Add(DbAttributes.QueryText, description.QueryText);
+        tags.Add(DbAttributes.BatchSize, description.BatchSize >= 2 ? description.BatchSize : null);
     }
 
-    /// <summary>The tags of a sampled span that a sampler does not need.</summary>
-    /// <param name="activity">The sampled span.</param>
-    /// <param name="description">What runs.</param>
-    /// <param name="facts">The connection it runs on.</param>
-    /// <param name="command">The provider's command, whose parameters are read only when the options record them.</param>
-    /// <param name="options">The traced database's options.</param>
-    public static void AddRest(Activity activity, in SpanDescription description, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
+    /// <summary>The parameters of a sampled command span, when the options record them.</summary>
+    public static void AddParameters(Activity activity, DbCommand command, SqlTracingOptions options)
     {
         try
         {
-            activity.SetTag(DbAttributes.Namespace, facts.Namespace);
-            if (facts.Server is { Address: not null, Port: { } port })
+            var parameters = command.Parameters;
+            for (var i = 0; i < parameters.Count; i++)
             {
-                activity.SetTag(DbAttributes.ServerPort, port);
-            }
-
-            activity.SetTag(DbAttributes.StoredProcedureName, description.ProcedureName);
-            activity.SetTag(DbAttributes.QueryText, description.QueryText);
-            if (description.BatchSize >= 2)
-            {
-                activity.SetTag(DbAttributes.BatchSize, description.BatchSize);
-            }
-
-            if (options.RecordParameters && command is not null)
-            {
-                AddParameters(activity, command.Parameters, options.MaxParameterValueLength);
+                var parameter = parameters[i];
+                var name = parameter.ParameterName.TrimStart('@', ':', '$', '?');
+                activity.SetTag(
+                    DbAttributes.QueryParameterPrefix + (name.Length > 0 ? name : i.ToString(CultureInfo.InvariantCulture)),
+                    ParameterValue(parameter.Value, options.MaxParameterValueLength));
             }
         }
         catch (Exception exception)
@@ -62,18 +55,6 @@ internal static class SpanTags
         if (activity.IsAllDataRequested)
         {
             activity.SetTag(DbAttributes.ReturnedRows, rows);
-        }
-    }
-
-    private static void AddParameters(Activity activity, DbParameterCollection parameters, int maxLength)
-    {
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            var parameter = parameters[i];
-            var name = parameter.ParameterName.TrimStart('@', ':', '$', '?');
-            activity.SetTag(
-                DbAttributes.QueryParameterPrefix + (name.Length > 0 ? name : i.ToString(CultureInfo.InvariantCulture)),
-                ParameterValue(parameter.Value, maxLength));
         }
     }
 

@@ -81,9 +81,9 @@ internal static class SqlSpanFactory
             return null;
         }
 
-        if (activity.IsAllDataRequested)
+        if (command is not null && options.RecordParameters && activity.IsAllDataRequested)
         {
-            SpanTags.AddRest(activity, description, facts, command, options);
+            SpanTags.AddParameters(activity, command, options);
         }
 
         return SpanLifecycle.Start(activity);

@@ -8,11 +8,15 @@ internal static class AmbientRepositoryCall
 {
     private static readonly AsyncLocal<TraceMark?> Current = new();
 
-    public static TraceMark? Mark => Current.Value;
+    // Until a traced repository call has run, every command skips the AsyncLocal read.
+    private static volatile bool _everEntered;
+
+    public static TraceMark? Mark => _everEntered ? Current.Value : null;
 
     /// <summary>Makes <paramref name="mark"/> current and returns what was current, to be handed to <see cref="Exit"/>.</summary>
     public static TraceMark? Enter(TraceMark mark)
     {
+        _everEntered = true;
         var previous = Current.Value;
         Current.Value = mark;
         return previous;
