@@ -100,13 +100,19 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
                 break;
             case nameof(DbCommand.DisposeAsync):
                 invocation.Proceed();
-                var proxy = invocation.Proxy;
-                Continuations.ReturnThenAlways(invocation, () => ProxyEvents.RaiseDisposed(proxy));
+                RaiseDisposedAfter(invocation);
                 break;
             default:
                 invocation.Proceed();
                 break;
         }
+    }
+
+    // Its own method: a lambda capturing a local of the switch would allocate its closure on every intercepted call.
+    private static void RaiseDisposedAfter(IInvocation invocation)
+    {
+        var proxy = invocation.Proxy;
+        Continuations.ReturnThenAlways(invocation, () => ProxyEvents.RaiseDisposed(proxy));
     }
 
     private static T? Unwrap<T>(T? value)

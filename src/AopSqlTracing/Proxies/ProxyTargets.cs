@@ -22,7 +22,7 @@ internal static class ProxyTargets
     /// </summary>
     public static void Proceed(IInvocation invocation)
     {
-        if (invocation.MethodInvocationTarget is not null)
+        if (!IsExtraInterfaceCall(invocation))
         {
             invocation.Proceed();
             return;
@@ -39,7 +39,11 @@ internal static class ProxyTargets
     }
 
     /// <summary>Tells whether the call is to a method of one of the provider's extra interfaces.</summary>
-    public static bool IsExtraInterfaceCall(IInvocation invocation) => invocation.MethodInvocationTarget is null;
+    /// <remarks>
+    /// Read from the method alone: the only interface methods our proxies intercept are those (see
+    /// <see cref="InterceptedMethodsHook"/>), and <see cref="IInvocation.MethodInvocationTarget"/> allocates a look-up key per call.
+    /// </remarks>
+    public static bool IsExtraInterfaceCall(IInvocation invocation) => invocation.Method.DeclaringType is { IsInterface: true };
 
     public static bool IsOurs(object value) => value is IProviderObject || (value is IProxyTargetAccessor accessor && IsOurs(accessor));
 
