@@ -1,0 +1,72 @@
+using System.Data.Common;
+using AopSqlTracing.Tests.Support;
+using Castle.DynamicProxy;
+using Microsoft.Data.Sqlite;
+
+namespace AopSqlTracing.Tests.Proxies;
+
+/// <summary>
+/// Bytes are exact where time is not: an untraced command through our proxy allocates exactly what a bare Castle
+/// proxy of the same command does, so nothing of ours is paid per execution when nothing is traced.
+/// </summary>
+[Collection(RunsAloneGroup.Name)]
+public sealed class AllocationFixture
+{
+    private const int Runs = 2_000;
+
+    [Fact]
+    public void UntracedPreparedSelect_AllocatesExactlyTheCastleFloor()
+    {
+        using var container = TestContainers.Sqlite(o => o.TraceAllCommands = false);
+        using var traced = container.OpenConnection();
+        using var raw = new SqliteConnection(TestContainers.InMemory);
+        raw.Open();
+        var tracedCommand = PointSelect(traced);
+        var rawCommand = PointSelect(raw);
+        var castle = new ProxyGenerator().CreateClassProxyWithTarget<DbCommand>(rawCommand, new PassThrough());
+
+        var floor = BytesPerCall(() => castle.ExecuteScalar());
+        var ours = BytesPerCall(() => tracedCommand.ExecuteScalar());
+
+        Assert.Equal(floor, ours);
+    }
+
+    private static DbCommand PointSelect(DbConnection connection)
+    {
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TEMP TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('Ada')";
+            create.ExecuteNonQuery();
+        }
+
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM users WHERE id = @id";
+        var id = command.CreateParameter();
+        id.ParameterName = "id";
+        id.Value = 1;
+        command.Parameters.Add(id);
+        command.Prepare();
+        return command;
+    }
+
+    private static long BytesPerCall(Action call)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            call();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Runs; i++)
+        {
+            call();
+        }
+
+        return (long)Math.Round((GC.GetAllocatedBytesForCurrentThread() - before) / (double)Runs);
+    }
+
+    private sealed class PassThrough : IInterceptor
+    {
+        public void Intercept(IInvocation invocation) => invocation.Proceed();
+    }
+}
