@@ -45,6 +45,15 @@ public static class AllocationTrace
         Report("traced CreateCommand + Dispose (command proxy)", () => traced.CreateCommand().Dispose());
         Report("Castle class proxy of DbCommand, created (floor)", () => PassThroughInterceptor.Generator.CreateClassProxyWithTarget(rawCommand, new PassThroughInterceptor()));
 
+        var plainBuilder = new ContainerBuilder();
+        plainBuilder.Register(_ => new SqliteConnection("Data Source=:memory:")).As<DbConnection>().ExternallyOwned();
+        using var plainContainer = plainBuilder.Build();
+        var tracedBuilder = new ContainerBuilder();
+        tracedBuilder.RegisterTracedDatabase(_ => new SqliteConnection("Data Source=:memory:")).ExternallyOwned();
+        using var tracedContainer = tracedBuilder.Build();
+        Report("resolve, untraced registration (externally owned)", () => plainContainer.Resolve<DbConnection>());
+        Report("resolve, traced registration (externally owned)", () => tracedContainer.Resolve<DbConnection>());
+
         using var listener = SpanListener.Start(SqlTracing.ActivitySourceName, source.Name);
         Report("traced connection, listener sampling all", () => tracedCommand.ExecuteScalar());
         Report("Activity create + start + stop, no tags", () => source.StartActivity("select", ActivityKind.Client)?.Stop());

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Autofac;
 using Castle.DynamicProxy;
 using AopSqlTracing.Execution;
@@ -18,7 +19,9 @@ namespace AopSqlTracing.Proxies;
 internal abstract class ConnectionContext(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
 {
     private List<TracedDataReader>? _openReaders;
-    private List<KeyValuePair<StateChangeEventHandler, StateChangeEventHandler>>? _stateChangeHandlers;
+    // Few connections have StateChange subscribers: their wrapped handlers live beside them, not in every context.
+    private static readonly ConditionalWeakTable<ConnectionContext, List<KeyValuePair<StateChangeEventHandler, StateChangeEventHandler>>> StateChangeHandlers = new();
+
     private IParentSpanPolicy? _policy;
     private ConnectionFacts? _facts;
 
@@ -66,9 +69,10 @@ internal abstract class ConnectionContext(TracedDatabase database, DbConnection 
         }
 
         var wrapped = ProxyEvents.WithSender(handler, Proxy);
-        lock (this)
+        var handlers = StateChangeHandlers.GetValue(this, static _ => []);
+        lock (handlers)
         {
-            (_stateChangeHandlers ??= []).Add(new(handler, wrapped));
+            handlers.Add(new(handler, wrapped));
         }
 
         return wrapped;
@@ -77,16 +81,21 @@ internal abstract class ConnectionContext(TracedDatabase database, DbConnection 
     /// <summary>Finds the handler given to the provider for <paramref name="handler"/>, as <c>-=</c> removes the last one added.</summary>
     public StateChangeEventHandler? UnsubscribeStateChange(StateChangeEventHandler? handler)
     {
-        lock (this)
+        if (!StateChangeHandlers.TryGetValue(this, out var handlers))
         {
-            var index = _stateChangeHandlers?.FindLastIndex(entry => entry.Key == handler) ?? -1;
+            return handler;
+        }
+
+        lock (handlers)
+        {
+            var index = handlers.FindLastIndex(entry => entry.Key == handler);
             if (index < 0)
             {
                 return handler;
             }
 
-            var wrapped = _stateChangeHandlers![index].Value;
-            _stateChangeHandlers.RemoveAt(index);
+            var wrapped = handlers[index].Value;
+            handlers.RemoveAt(index);
             return wrapped;
         }
     }

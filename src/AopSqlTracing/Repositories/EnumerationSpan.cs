@@ -42,6 +42,17 @@ internal sealed class EnumerationSpan
 
     public static void Exit(TraceMark? previous) => AmbientRepositoryCall.Exit(previous);
 
+    /// <summary>Hands back whether the enumeration moved to an item, ending the span when it reached the end.</summary>
+    public bool Moved(bool hasItem)
+    {
+        if (!hasItem)
+        {
+            End(null);
+        }
+
+        return hasItem;
+    }
+
     /// <summary>Ends the span once: successfully when <paramref name="failure"/> is null.</summary>
     public void End(Exception? failure)
     {

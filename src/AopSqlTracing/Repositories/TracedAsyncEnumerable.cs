@@ -66,18 +66,7 @@ internal static class TracedAsyncEnumerable
             try
             {
                 var moving = inner.MoveNextAsync();
-                if (moving.IsCompletedSuccessfully)
-                {
-                    var hasItem = moving.Result;
-                    if (!hasItem)
-                    {
-                        span.End(null);
-                    }
-
-                    return ValueTask.FromResult(hasItem);
-                }
-
-                return AwaitMove(moving);
+                return moving.IsCompletedSuccessfully ? ValueTask.FromResult(span.Moved(moving.Result)) : AwaitMove(moving);
             }
             catch (Exception exception)
             {
@@ -106,13 +95,7 @@ internal static class TracedAsyncEnumerable
         {
             try
             {
-                var hasItem = await moving.ConfigureAwait(false);
-                if (!hasItem)
-                {
-                    span.End(null);
-                }
-
-                return hasItem;
+                return span.Moved(await moving.ConfigureAwait(false));
             }
             catch (Exception exception)
             {

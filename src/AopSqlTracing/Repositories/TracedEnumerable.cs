@@ -79,13 +79,7 @@ internal static class TracedEnumerable
             var previous = span.Enter();
             try
             {
-                var hasItem = inner.MoveNext();
-                if (!hasItem)
-                {
-                    span.End(null);
-                }
-
-                return hasItem;
+                return span.Moved(inner.MoveNext());
             }
             catch (Exception exception)
             {
