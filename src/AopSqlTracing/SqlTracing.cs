@@ -19,6 +19,12 @@ public static class SqlTracing
     /// <summary>The name of the <see cref="ActivitySource"/> every span of this library comes from; add it to your tracer provider.</summary>
     public const string ActivitySourceName = "AopSqlTracing";
 
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> of this library's metrics
+    /// (<c>db.client.operation.duration</c>, <c>db.client.response.returned_rows</c>); add it to your meter provider.
+    /// </summary>
+    public const string MeterName = "AopSqlTracing";
+
     /// <summary>Marks <paramref name="command"/> for tracing at its next execution, under the usual parent.</summary>
     /// <param name="command">A command made by a traced connection.</param>
     public static void SetTraced(this IDbCommand command) => MarkTable.Set(Owner(command), TraceMark.WithoutParent);

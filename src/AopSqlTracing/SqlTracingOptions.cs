@@ -91,6 +91,14 @@ public sealed class SqlTracingOptions
     /// </summary>
     public bool PropagateContext { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether this database's commands and batches are measured (<c>db.client.operation.duration</c>,
+    /// <c>db.client.response.returned_rows</c> on the <see cref="SqlTracing.MeterName"/> meter) whenever a meter
+    /// listener listens, traced or not: marks and <see cref="TraceAllCommands"/> decide spans, not measurements.
+    /// Defaults to <see langword="true"/>.
+    /// </summary>
+    public bool RecordMetrics { get; set; } = true;
+
     /// <summary>Reports each hook's first failure once, not on every command.</summary>
     internal HookFailures HookFailures { get; } = new();
 

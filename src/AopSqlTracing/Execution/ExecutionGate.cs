@@ -21,34 +21,14 @@ internal static class ExecutionGate
     /// <param name="connection">The traced connection it runs on.</param>
     /// <param name="last">The command's last classification, reused while its text is the same string.</param>
     public static TracedExecution BeginCommand(DbCommand command, ConnectionContext connection, ref StatementInfo? last)
-    {
-        // A command's mark is used up by this execution whatever happens next, as the seed clears a statement's mark.
-        var marks = FoundMarks.Gather(command, connection.Target, connection.Scope);
-        var options = connection.Database.Options;
-        if (!IsOpen(connection) || !UserHooks.Filter(options, command)
-            || !DecideSql(connection, marks, command, batch: null, out var parent)
-            || SqlSpanFactory.StartCommand(command, parent, connection.Facts, options, ref last) is not { } activity)
-        {
-            return default;
-        }
-
-        // sqlcommenter: the comment needs the span's id, so it is added once the span exists.
-        return options.PropagateContext && TraceComments.Add(command, activity, connection.Facts.Dialect) is { } original
-            ? new TracedExecution(activity, options, command, original)
-            : new TracedExecution(activity, options);
-    }
+        => BeginSql(command, batch: null, connection, ref last);
 
     /// <param name="batch">The provider's batch (not our proxy).</param>
     /// <param name="connection">The traced connection it runs on.</param>
     public static TracedExecution BeginBatch(DbBatch batch, ConnectionContext connection)
     {
-        var marks = FoundMarks.Gather(command: null, connection.Target, connection.Scope);
-        var options = connection.Database.Options;
-        return IsOpen(connection)
-            && DecideSql(connection, marks, command: null, batch, out var parent)
-            && SqlSpanFactory.StartBatch(batch, parent, connection.Facts, options) is { } activity
-                ? new TracedExecution(activity, options)
-                : default;
+        StatementInfo? none = null;
+        return BeginSql(command: null, batch, connection, ref none);
     }
 
     /// <param name="method">The repository interface method called.</param>
@@ -70,7 +50,36 @@ internal static class ExecutionGate
                 : default;
     }
 
-    private static bool IsOpen(ConnectionContext connection) => connection.Database.IsTracingEnabled && SpanLifecycle.HasListeners;
+    // A command or a batch: traced when someone listens and the policy says so; measured whenever a meter listener
+    // listens (RecordMetrics on), whatever the policy says. Neither: nothing is done at all.
+    private static TracedExecution BeginSql(DbCommand? command, DbBatch? batch, ConnectionContext connection, ref StatementInfo? last)
+    {
+        // A command's mark is used up by this execution whatever happens next, as the seed clears a statement's mark.
+        var marks = FoundMarks.Gather(command, connection.Target, connection.Scope);
+        var database = connection.Database;
+        var options = database.Options;
+        var listening = SpanLifecycle.HasListeners;
+        var measuring = options.RecordMetrics && SqlMetrics.Enabled;
+        if (!database.IsTracingEnabled || (!listening && !measuring) || (command is not null && !UserHooks.Filter(options, command)))
+        {
+            return default;
+        }
+
+        var traced = listening && DecideSql(connection, marks, command, batch, out var parent);
+        var facts = connection.Facts;
+        if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref last, out var description))
+        {
+            return default;
+        }
+
+        var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command, options) : null;
+        var measuredOn = measuring ? facts : null;
+
+        // sqlcommenter: the comment needs the span's id, so it is added once the span exists.
+        return command is not null && activity is not null && options.PropagateContext && TraceComments.Add(command, activity, facts.Dialect) is { } original
+            ? new TracedExecution(activity, options, description, measuredOn, command, original)
+            : new TracedExecution(activity, options, description, measuredOn);
+    }
 
     // The default policy with nothing marked answers from the options alone: no SqlExecution is built, no call made.
     // Otherwise the policy hears of the connection the provider's object names (the traced one's when it names none).

@@ -18,11 +18,33 @@ internal readonly record struct SpanDescription(
     string? ProcedureName,
     int BatchSize)
 {
+    /// <summary>Describes a command (<paramref name="batch"/> null) or a batch; false, reported, when that throws.</summary>
+    /// <param name="command">The provider's command, or null for a batch.</param>
+    /// <param name="batch">The provider's batch, or null for a command.</param>
+    /// <param name="facts">The facts of the connection it runs on.</param>
+    /// <param name="options">The traced database's options.</param>
+    /// <param name="last">The command's last classification, reused while its text is the same string.</param>
+    /// <param name="description">What runs.</param>
+    public static bool TryDescribe(DbCommand? command, DbBatch? batch, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last, out SpanDescription description)
+    {
+        try
+        {
+            description = command is not null ? ForCommand(command, facts, options, ref last) : ForBatch(batch!, facts, options);
+            return true;
+        }
+        catch (Exception exception)
+        {
+            Internal.SqlTracingEventSource.Log.TracingFailed("classify", exception);
+            description = default;
+            return false;
+        }
+    }
+
     /// <param name="command">The provider's command.</param>
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
     /// <param name="last">The command's last classification, reused while its text is the same string.</param>
-    public static SpanDescription ForCommand(DbCommand command, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last)
+    private static SpanDescription ForCommand(DbCommand command, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last)
     {
         var text = command.CommandText;
         if (command.CommandType == CommandType.StoredProcedure)
@@ -47,7 +69,7 @@ internal readonly record struct SpanDescription(
     /// <param name="batch">The provider's batch.</param>
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
-    public static SpanDescription ForBatch(DbBatch batch, ConnectionFacts facts, SqlTracingOptions options)
+    private static SpanDescription ForBatch(DbBatch batch, ConnectionFacts facts, SqlTracingOptions options)
     {
         var statements = BatchStatements.Of(batch, options.QueryText, facts.Dialect);
         return new SpanDescription(

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing.Internal;
 using AopSqlTracing.Repositories;
-using AopSqlTracing.Statements;
 
 namespace AopSqlTracing.Execution;
 
@@ -12,65 +11,13 @@ namespace AopSqlTracing.Execution;
 /// </summary>
 internal static class SqlSpanFactory
 {
-    /// <param name="command">The provider's command (not our proxy).</param>
+    /// <summary>Starts the client span of one command or batch, described by <paramref name="description"/>.</summary>
+    /// <param name="description">What runs (<see cref="SpanDescription.TryDescribe"/>).</param>
     /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/> (a root when there is none).</param>
     /// <param name="facts">The connection it runs on.</param>
+    /// <param name="command">The provider's command, for the user's <c>Enrich</c> and the parameters; null for a batch.</param>
     /// <param name="options">The traced database's options.</param>
-    /// <param name="last">The command's last classification, reused while its text is the same string.</param>
-    public static Activity? StartCommand(DbCommand command, ActivityContext parent, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last)
-    {
-        SpanDescription description;
-        try
-        {
-            description = SpanDescription.ForCommand(command, facts, options, ref last);
-        }
-        catch (Exception exception)
-        {
-            SqlTracingEventSource.Log.TracingFailed("classify", exception);
-            return null;
-        }
-
-        if (StartClient(description, parent, facts, command, options) is not { } activity)
-        {
-            return null;
-        }
-
-        UserHooks.Enrich(options, activity, command);
-        return activity.IsStopped ? null : activity;
-    }
-
-    /// <param name="batch">The provider's batch (not our proxy).</param>
-    /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/>.</param>
-    /// <param name="facts">The connection it runs on.</param>
-    /// <param name="options">The traced database's options.</param>
-    public static Activity? StartBatch(DbBatch batch, ActivityContext parent, ConnectionFacts facts, SqlTracingOptions options)
-    {
-        SpanDescription description;
-        try
-        {
-            description = SpanDescription.ForBatch(batch, facts, options);
-        }
-        catch (Exception exception)
-        {
-            SqlTracingEventSource.Log.TracingFailed("classify", exception);
-            return null;
-        }
-
-        return StartClient(description, parent, facts, command: null, options);
-    }
-
-    /// <param name="method">The traced method's span name and function name.</param>
-    /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/>.</param>
-    public static Activity? StartRepositoryCall(TracedMethod method, ActivityContext parent)
-    {
-        var tags = CreationTags.Rent();
-        tags.Add(DbAttributes.CodeFunctionName, method.FunctionName);
-        var activity = SpanLifecycle.Create(method.SpanName, ActivityKind.Internal, parent, tags);
-        CreationTags.Return(tags);
-        return activity is null ? null : SpanLifecycle.Start(activity);
-    }
-
-    private static Activity? StartClient(in SpanDescription description, ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
+    public static Activity? StartSql(in SpanDescription description, ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
     {
         var tags = CreationTags.Rent();
         SpanTags.AddCreationTags(tags, description, facts);
@@ -86,6 +33,27 @@ internal static class SqlSpanFactory
             SpanTags.AddParameters(activity, command, options);
         }
 
-        return SpanLifecycle.Start(activity);
+        if (SpanLifecycle.Start(activity) is not { } started)
+        {
+            return null;
+        }
+
+        if (command is not null)
+        {
+            UserHooks.Enrich(options, started, command);
+        }
+
+        return started.IsStopped ? null : started;
+    }
+
+    /// <param name="method">The traced method's span name and function name.</param>
+    /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/>.</param>
+    public static Activity? StartRepositoryCall(TracedMethod method, ActivityContext parent)
+    {
+        var tags = CreationTags.Rent();
+        tags.Add(DbAttributes.CodeFunctionName, method.FunctionName);
+        var activity = SpanLifecycle.Create(method.SpanName, ActivityKind.Internal, parent, tags);
+        CreationTags.Return(tags);
+        return activity is null ? null : SpanLifecycle.Start(activity);
     }
 }

@@ -45,7 +45,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
                 Proceed(invocation).Complete();
                 break;
             case "ExecuteDbDataReader":
-                if (Proceed(invocation) is { IsTraced: true } reading)
+                if (Proceed(invocation) is { IsActive: true } reading)
                 {
                     invocation.ReturnValue = new TracedDataReader((DbDataReader)invocation.ReturnValue!, reading, _connection!);
                 }
@@ -58,7 +58,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
                 ProceedAsync<object?>(invocation);
                 break;
             case "ExecuteDbDataReaderAsync":
-                if (Proceed(invocation) is { IsTraced: true } readingAsync)
+                if (Proceed(invocation) is { IsActive: true } readingAsync)
                 {
                     invocation.ReturnValue = Completion.ContinueInReader((Task<DbDataReader>)invocation.ReturnValue!, readingAsync, _connection!);
                 }
@@ -158,7 +158,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
 
     private void ProceedAsync<T>(IInvocation invocation)
     {
-        if (Proceed(invocation) is { IsTraced: true } execution)
+        if (Proceed(invocation) is { IsActive: true } execution)
         {
             invocation.ReturnValue = Completion.EndWhenDone((Task<T>)invocation.ReturnValue!, execution);
         }

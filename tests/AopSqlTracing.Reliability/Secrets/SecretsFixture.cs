@@ -58,6 +58,7 @@ public sealed class SecretsFixture(ITestOutputHelper output)
 
     private void AssertNoLeak(string engine, Func<DbConnection> connect, IReadOnlyList<(string Sql, Secret Secret, string Template)> corpus)
     {
+        using var metrics = new MetricAttributes();
         var exported = Export(connect, options => { }, connection =>
         {
             foreach (var (sql, _, _) in corpus)
@@ -65,6 +66,7 @@ public sealed class SecretsFixture(ITestOutputHelper output)
                 Execute(connection, sql);
             }
         });
+        var inMetrics = metrics.Values.Where(value => SecretCorpus.Secrets.Any(secret => secret.Pieces.Any(piece => value.Contains(piece, StringComparison.Ordinal)))).ToList();
         var leaks = ExportedData.Leaks(exported, SecretCorpus.Secrets, out var values);
 
         // The statements run one after another, so the spans come in the corpus's order.
@@ -86,7 +88,10 @@ public sealed class SecretsFixture(ITestOutputHelper output)
             output.Print($"  leaks from {template}");
         }
 
+        output.Print($"  metrics: {metrics.Measurements:N0} measurements, {metrics.Values.Count:N0} attribute values searched: {inMetrics.Count} leaks");
         Assert.Equal(corpus.Count, exported.Count);
+        Assert.True(metrics.Measurements >= corpus.Count, $"only {metrics.Measurements} measurements for {corpus.Count} statements");
+        Assert.True(inMetrics.Count == 0, $"secrets in metric attributes: {string.Join("; ", inMetrics.Take(5))}");
         Assert.NotEmpty(caught);
         Assert.True(leaks.Count == 0, $"{leaks.Count} leaks from {leakingTemplates.Count} statement shapes: {string.Join("; ", leakingTemplates)}");
     }

@@ -1,0 +1,82 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AopSqlTracing.Internal;
+
+namespace AopSqlTracing.Execution;
+
+/// <summary>
+/// Owns the library's <see cref="Meter"/> and its two instruments, the stable OpenTelemetry database client metrics,
+/// and is the only code that records them. Attributes are low-cardinality only (never the text or a parameter) and
+/// go in a stack-allocated <see cref="TagList"/>, so a measurement allocates nothing of ours.
+/// </summary>
+internal static class SqlMetrics
+{
+    private static readonly Meter Meter = new(SqlTracing.MeterName, typeof(SqlMetrics).Assembly.GetName().Version?.ToString(3));
+
+    private static readonly Histogram<double> Duration = Meter.CreateHistogram(
+        "db.client.operation.duration",
+        unit: "s",
+        description: "Duration of database client operations.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10] });
+
+    private static readonly Histogram<long> ReturnedRows = Meter.CreateHistogram(
+        "db.client.response.returned_rows",
+        unit: "{row}",
+        description: "The actual number of records returned by the database operation.",
+        tags: null,
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+
+    /// <summary>Gets whether anyone listens to the duration: checked before any measuring work.</summary>
+    public static bool Enabled => Duration.Enabled;
+
+    /// <summary>Records one operation's duration, and a reader's rows, with the attributes of what ran.</summary>
+    /// <param name="seconds">How long the operation took; the span's duration when it was traced.</param>
+    /// <param name="description">What ran.</param>
+    /// <param name="facts">The connection it ran on.</param>
+    /// <param name="failure">What it threw, or null.</param>
+    /// <param name="returnedRows">The rows a reader handed out, or null for an operation without one.</param>
+    public static void Record(double seconds, in SpanDescription description, ConnectionFacts facts, Exception? failure, long? returnedRows)
+    {
+        try
+        {
+            var tags = default(TagList);
+            tags.Add(DbAttributes.SystemName, facts.SystemName);
+            Add(ref tags, DbAttributes.Namespace, facts.Namespace);
+            Add(ref tags, DbAttributes.OperationName, description.Operation);
+            Add(ref tags, DbAttributes.CollectionName, description.Collection);
+            Add(ref tags, DbAttributes.QuerySummary, description.Summary);
+            Add(ref tags, DbAttributes.StoredProcedureName, description.ProcedureName);
+            Add(ref tags, DbAttributes.ServerAddress, facts.Server.Address);
+            Add(ref tags, DbAttributes.ServerPort, facts.Port);
+            if (failure is not null)
+            {
+                tags.Add(DbAttributes.ErrorType, failure.GetType().FullName);
+                if ((failure as DbException ?? failure.InnerException as DbException) is { } dbException)
+                {
+                    Add(ref tags, DbAttributes.ResponseStatusCode, DbErrorCodes.Of(dbException));
+                }
+            }
+
+            Duration.Record(seconds, tags);
+            if (returnedRows is { } rows && ReturnedRows.Enabled)
+            {
+                ReturnedRows.Record(rows, tags);
+            }
+        }
+        catch (Exception exception)
+        {
+            // A meter listener that throws costs the measurement, never the database call.
+            SqlTracingEventSource.Log.TracingFailed("metrics", exception);
+        }
+    }
+
+    private static void Add(ref TagList tags, string key, object? value)
+    {
+        if (value is not null)
+        {
+            tags.Add(key, value);
+        }
+    }
+}
