@@ -4,6 +4,7 @@ using AopSqlTracing.WebDemo;
 using Autofac;
 using Autofac.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -27,7 +28,7 @@ builder.Host.ConfigureContainer<ContainerBuilder>(container =>
     container.RegisterType<UserRepository>().As<IUserRepository>().InstancePerLifetimeScope();
 });
 
-// ASP.NET Core's request spans and AopSqlTracing's spans, to OTLP when an endpoint is set, else to the console.
+// ASP.NET Core's request spans, AopSqlTracing's spans and metrics, to OTLP when an endpoint is set, else to the console.
 var exporter = settings["Tracing:Exporter"] is { Length: > 0 } chosen
     ? chosen
     : string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")) ? "console" : "otlp";
@@ -43,6 +44,19 @@ builder.Services.AddOpenTelemetry()
         else if (exporter.Equals("console", StringComparison.OrdinalIgnoreCase))
         {
             tracing.AddConsoleExporter();
+        }
+    })
+    .WithMetrics(metrics =>
+    {
+        // db.client.operation.duration and db.client.response.returned_rows, also scraped at /metrics (Prometheus).
+        metrics.AddAopSqlTracing().AddPrometheusExporter();
+        if (exporter.Equals("otlp", StringComparison.OrdinalIgnoreCase))
+        {
+            metrics.AddOtlpExporter();
+        }
+        else if (exporter.Equals("console", StringComparison.OrdinalIgnoreCase))
+        {
+            metrics.AddConsoleExporter();
         }
     });
 
@@ -76,6 +90,8 @@ app.MapGet("/health", async (DbConnection connection, CancellationToken cancella
     await command.ExecuteScalarAsync(cancellationToken);
     return Results.Ok(new { status = "healthy" });
 });
+
+app.MapPrometheusScrapingEndpoint();
 
 if (settings.GetValue("Diagnostics:Enabled", defaultValue: false))
 {
