@@ -54,8 +54,18 @@ public static class AllocationTrace
         Report("resolve, untraced registration (externally owned)", () => plainContainer.Resolve<DbConnection>());
         Report("resolve, traced registration (externally owned)", () => tracedContainer.Resolve<DbConnection>());
 
+        using (MeasurementListener.Start())
+        {
+            Report("traced connection, meter listener only", () => tracedCommand.ExecuteScalar());
+        }
+
         using var listener = SpanListener.Start(SqlTracing.ActivitySourceName, source.Name);
         Report("traced connection, listener sampling all", () => tracedCommand.ExecuteScalar());
+        using (MeasurementListener.Start())
+        {
+            Report("traced connection, listener sampling all and meter listener", () => tracedCommand.ExecuteScalar());
+        }
+
         Report("Activity create + start + stop, no tags", () => source.StartActivity("select", ActivityKind.Client)?.Stop());
         Report("Activity create + start + stop, 6 string tags", () =>
         {

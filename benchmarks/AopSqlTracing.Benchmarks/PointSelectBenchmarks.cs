@@ -28,6 +28,7 @@ public class PointSelectBenchmarks
     private DbCommand _handCommand = null!;
     private DbParameter _handId = null!;
     private ActivityListener? _listener;
+    private System.Diagnostics.Metrics.MeterListener? _meterListener;
     private int _next;
 
     [GlobalSetup(Targets = [nameof(Raw), nameof(CastleFloor), nameof(ProxiedNoListener)])]
@@ -39,10 +40,17 @@ public class PointSelectBenchmarks
     [GlobalSetup(Targets = [nameof(Traced), nameof(HandWrittenDecorator), nameof(SpanFloor)])]
     public void SetupTraced() => Setup(traceAll: true, listen: true);
 
+    [GlobalSetup(Target = nameof(MetricsOnly))]
+    public void SetupMetricsOnly() => Setup(traceAll: true, listen: false, measure: true);
+
+    [GlobalSetup(Target = nameof(TracedAndMeasured))]
+    public void SetupTracedAndMeasured() => Setup(traceAll: true, listen: true, measure: true);
+
     [GlobalCleanup]
     public void Cleanup()
     {
         _listener?.Dispose();
+        _meterListener?.Dispose();
         _container.Dispose();
         _raw.Dispose();
     }
@@ -82,6 +90,20 @@ public class PointSelectBenchmarks
         return _tracedCommand.ExecuteScalar();
     }
 
+    [Benchmark(Description = "measured only (meter listener, no trace listener)")]
+    public object? MetricsOnly()
+    {
+        _tracedId.Value = NextKey();
+        return _tracedCommand.ExecuteScalar();
+    }
+
+    [Benchmark(Description = "traced and measured (both listeners)")]
+    public object? TracedAndMeasured()
+    {
+        _tracedId.Value = NextKey();
+        return _tracedCommand.ExecuteScalar();
+    }
+
     [Benchmark(Description = "hand-written decorator, same span")]
     public object? HandWrittenDecorator()
     {
@@ -109,7 +131,7 @@ public class PointSelectBenchmarks
 
     private object NextKey() => Keys[_next++ % Keys.Length];
 
-    private void Setup(bool traceAll, bool listen)
+    private void Setup(bool traceAll, bool listen, bool measure = false)
     {
         _raw = new SqliteConnection("Data Source=:memory:");
         _raw.Open();
@@ -133,6 +155,11 @@ public class PointSelectBenchmarks
         if (listen)
         {
             _listener = SpanListener.Start(SqlTracing.ActivitySourceName, HandWrittenCommand.Source.Name, FloorSource.Name);
+        }
+
+        if (measure)
+        {
+            _meterListener = MeasurementListener.Start();
         }
     }
 }

@@ -31,6 +31,37 @@ public sealed class AllocationFixture
         Assert.Equal(floor, ours);
     }
 
+    [Fact]
+    public void MeasuredOnlyPreparedSelect_AllocatesExactlyTheCastleFloor()
+    {
+        using var container = TestContainers.Sqlite(o => o.TraceAllCommands = false);
+        using var traced = container.OpenConnection();
+        using var raw = new SqliteConnection(TestContainers.InMemory);
+        raw.Open();
+        var tracedCommand = PointSelect(traced);
+        var rawCommand = PointSelect(raw);
+        var castle = new ProxyGenerator().CreateClassProxyWithTarget<DbCommand>(rawCommand, new PassThrough());
+        var measured = 0L;
+        using var meters = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == SqlTracing.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<double>((_, _, _, _) => measured++);
+        meters.Start();
+
+        var floor = BytesPerCall(() => castle.ExecuteScalar());
+        var ours = BytesPerCall(() => tracedCommand.ExecuteScalar());
+
+        Assert.Equal(floor, ours);
+        Assert.True(measured >= Runs, $"{measured} measurements");
+    }
+
     private static DbCommand PointSelect(DbConnection connection)
     {
         using (var create = connection.CreateCommand())
