@@ -2,7 +2,7 @@ namespace AopSqlTracing;
 
 /// <summary>
 /// The library's rules: a command is traced when anything marks it (itself, the enclosing traced repository call, its
-/// connection, its lifetime scope) or <see cref="SqlTracingOptions.TraceAllCommands"/> is on; its parent is the
+/// connection, its Entity Framework Core context, its lifetime scope) or <see cref="SqlTracingOptions.TraceAllCommands"/> is on; its parent is the
 /// first parent found in that order, then <see cref="System.Diagnostics.Activity.Current"/>, then a new root.
 /// A traced repository call is always traced, its parent chosen by the same order.
 /// </summary>
@@ -21,6 +21,7 @@ public sealed class DefaultParentSpanPolicy : IParentSpanPolicy
         }
 
         return ParentSpanDecision.TracedUnder(
-            execution.CommandMark.Parent ?? execution.RepositoryMark.Parent ?? execution.ConnectionMark.Parent ?? execution.ScopeMark.Parent);
+            execution.CommandMark.Parent ?? execution.RepositoryMark.Parent ?? execution.ConnectionMark.Parent
+                ?? execution.ContextMark.Parent ?? execution.ScopeMark.Parent);
     }
 }

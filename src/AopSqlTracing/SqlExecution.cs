@@ -52,6 +52,9 @@ public readonly struct SqlExecution
     /// <summary>Gets the provider's connection the SQL runs on (null for a repository call).</summary>
     public DbConnection? Connection { get; init; }
 
+    /// <summary>Gets the Entity Framework Core <c>DbContext</c> that runs the command, when it comes from one.</summary>
+    public object? Context { get; init; }
+
     /// <summary>Gets the lifetime scope the connection or repository was resolved in, when known.</summary>
     public ILifetimeScope? Scope { get; init; }
 
@@ -64,6 +67,9 @@ public readonly struct SqlExecution
     /// <summary>Gets the connection's mark.</summary>
     public SqlTraceMark ConnectionMark { get; init; }
 
+    /// <summary>Gets the mark of the Entity Framework Core context that runs the command.</summary>
+    public SqlTraceMark ContextMark { get; init; }
+
     /// <summary>Gets the mark of the nearest marked lifetime scope.</summary>
     public SqlTraceMark ScopeMark { get; init; }
 
@@ -71,13 +77,14 @@ public readonly struct SqlExecution
     public string? CommandText => Command?.CommandText ?? (Batch is { BatchCommands.Count: > 0 } batch ? batch.BatchCommands[0].CommandText : null);
 
     /// <summary>Gets whether anything marks this execution.</summary>
-    public bool IsMarked => CommandMark.IsMarked || RepositoryMark.IsMarked || ConnectionMark.IsMarked || ScopeMark.IsMarked;
+    public bool IsMarked => CommandMark.IsMarked || RepositoryMark.IsMarked || ConnectionMark.IsMarked || ContextMark.IsMarked || ScopeMark.IsMarked;
 
     internal SqlExecution WithMarks(in FoundMarks marks) => this with
     {
         CommandMark = TraceMark.ToPublic(marks.Command),
         RepositoryMark = TraceMark.ToPublic(marks.Repository),
         ConnectionMark = TraceMark.ToPublic(marks.Connection),
+        ContextMark = TraceMark.ToPublic(marks.Context),
         ScopeMark = TraceMark.ToPublic(marks.Scope),
     };
 }

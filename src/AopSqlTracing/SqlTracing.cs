@@ -150,13 +150,13 @@ public static class SqlTracing
         return ProxyTargets.Unwrap(target);
     }
 
-    private static TraceMark Mark(Activity span)
+    internal static TraceMark Mark(Activity span)
     {
         ArgumentNullException.ThrowIfNull(span);
         return Mark(span.Context, nameof(span));
     }
 
-    private static TraceMark Mark(ActivityContext parent, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(parent))] string? name = null)
+    internal static TraceMark Mark(ActivityContext parent, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(parent))] string? name = null)
     {
         if (parent == default)
         {

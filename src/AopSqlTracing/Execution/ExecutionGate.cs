@@ -20,15 +20,16 @@ internal static class ExecutionGate
     /// <param name="command">The provider's command (not our proxy).</param>
     /// <param name="connection">The traced connection it runs on.</param>
     /// <param name="last">The command's last classification, reused while its text is the same string.</param>
-    public static TracedExecution BeginCommand(DbCommand command, ConnectionContext connection, ref StatementInfo? last)
-        => BeginSql(command, batch: null, connection, ref last);
+    /// <param name="ormContext">The Entity Framework Core context that runs it (its marks apply, and a script is described as a batch), or null.</param>
+    public static TracedExecution BeginCommand(DbCommand command, ConnectionContext connection, ref StatementInfo? last, object? ormContext = null)
+        => BeginSql(command, batch: null, connection, ref last, ormContext);
 
     /// <param name="batch">The provider's batch (not our proxy).</param>
     /// <param name="connection">The traced connection it runs on.</param>
     public static TracedExecution BeginBatch(DbBatch batch, ConnectionContext connection)
     {
         StatementInfo? none = null;
-        return BeginSql(command: null, batch, connection, ref none);
+        return BeginSql(command: null, batch, connection, ref none, ormContext: null);
     }
 
     /// <param name="method">The repository interface method called.</param>
@@ -52,10 +53,10 @@ internal static class ExecutionGate
 
     // A command or a batch: traced when someone listens and the policy says so; measured whenever a meter listener
     // listens (RecordMetrics on), whatever the policy says. Neither: nothing is done at all.
-    private static TracedExecution BeginSql(DbCommand? command, DbBatch? batch, ConnectionContext connection, ref StatementInfo? last)
+    private static TracedExecution BeginSql(DbCommand? command, DbBatch? batch, ConnectionContext connection, ref StatementInfo? last, object? ormContext)
     {
         // A command's mark is used up by this execution whatever happens next, as the seed clears a statement's mark.
-        var marks = FoundMarks.Gather(command, connection.Target, connection.Scope);
+        var marks = FoundMarks.Gather(command, connection.Target, connection.Scope, ormContext);
         var database = connection.Database;
         var options = database.Options;
         var listening = SpanLifecycle.HasListeners;
@@ -65,9 +66,9 @@ internal static class ExecutionGate
             return default;
         }
 
-        var traced = listening && DecideSql(connection, marks, command, batch, out var parent);
+        var traced = listening && DecideSql(connection, marks, command, batch, ormContext, out var parent);
         var facts = connection.Facts;
-        if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref last, out var description))
+        if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref last, ormContext is not null, out var description))
         {
             return default;
         }
@@ -83,7 +84,7 @@ internal static class ExecutionGate
 
     // The default policy with nothing marked answers from the options alone: no SqlExecution is built, no call made.
     // Otherwise the policy hears of the connection the provider's object names (the traced one's when it names none).
-    private static bool DecideSql(ConnectionContext connection, in FoundMarks marks, DbCommand? command, DbBatch? batch, out ActivityContext parent)
+    private static bool DecideSql(ConnectionContext connection, in FoundMarks marks, DbCommand? command, DbBatch? batch, object? ormContext, out ActivityContext parent)
     {
         var options = connection.Database.Options;
         if (!marks.Any && connection.Policy is DefaultParentSpanPolicy)
@@ -97,6 +98,7 @@ internal static class ExecutionGate
             Command = command,
             Batch = batch,
             Connection = command?.Connection ?? batch?.Connection ?? connection.Target,
+            Context = ormContext,
             Scope = connection.Scope,
         }.WithMarks(marks);
         return Decide(connection.Policy, execution, marks, out parent);

@@ -24,12 +24,17 @@ internal readonly record struct SpanDescription(
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
     /// <param name="last">The command's last classification, reused while its text is the same string.</param>
+    /// <param name="scriptAsBatch">Whether a command of several statements is described as the batch of them (an ORM's command).</param>
     /// <param name="description">What runs.</param>
-    public static bool TryDescribe(DbCommand? command, DbBatch? batch, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last, out SpanDescription description)
+    public static bool TryDescribe(
+        DbCommand? command, DbBatch? batch, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last, bool scriptAsBatch, out SpanDescription description)
     {
         try
         {
-            description = command is not null ? ForCommand(command, facts, options, ref last) : ForBatch(batch!, facts, options);
+            description = command is null ? ForBatch(BatchStatements.Of(batch!, options.QueryText, facts.Dialect), facts, options)
+                : scriptAsBatch && ScriptStatements(command, facts) is { Count: > 1 } statements
+                    ? ForBatch(BatchStatements.Of(statements, options.QueryText, facts.Dialect), facts, options)
+                    : ForCommand(command, facts, options, ref last);
             return true;
         }
         catch (Exception exception)
@@ -66,12 +71,18 @@ internal readonly record struct SpanDescription(
             0);
     }
 
-    /// <param name="batch">The provider's batch.</param>
+    // Only a text that is not one recognisable statement is cut up: the common single statement costs its look-up only.
+    private static IReadOnlyList<string>? ScriptStatements(DbCommand command, ConnectionFacts facts)
+        => command.CommandType == CommandType.Text && command.CommandText is { Length: > 0 } text
+            && StatementClassifier.Classify(text, facts.Dialect).Operation is null
+                ? StatementSplitter.Split(text, facts.Dialect)
+                : null;
+
+    /// <param name="statements">The batch's statements, described.</param>
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
-    private static SpanDescription ForBatch(DbBatch batch, ConnectionFacts facts, SqlTracingOptions options)
+    private static SpanDescription ForBatch(BatchStatements statements, ConnectionFacts facts, SqlTracingOptions options)
     {
-        var statements = BatchStatements.Of(batch, options.QueryText, facts.Dialect);
         return new SpanDescription(
             options.SpanNaming == SqlSpanNaming.StatementKind ? statements.Name : statements.Summary ?? facts.SystemName,
             statements.Operation,

@@ -4,15 +4,17 @@ namespace AopSqlTracing.Marks;
 
 /// <summary>
 /// Every mark that applies to one execution, innermost first: the command's own (used up by reading it), the
-/// enclosing traced repository call's, the connection's and the nearest marked lifetime scope's.
+/// enclosing traced repository call's, the connection's, the Entity Framework Core context's and the nearest marked
+/// lifetime scope's.
 /// </summary>
 internal readonly struct FoundMarks
 {
-    private FoundMarks(TraceMark? command, TraceMark? repository, TraceMark? connection, TraceMark? scope)
+    private FoundMarks(TraceMark? command, TraceMark? repository, TraceMark? connection, TraceMark? context, TraceMark? scope)
     {
         Command = command;
         Repository = repository;
         Connection = connection;
+        Context = context;
         Scope = scope;
     }
 
@@ -22,12 +24,18 @@ internal readonly struct FoundMarks
 
     public TraceMark? Connection { get; }
 
+    public TraceMark? Context { get; }
+
     public TraceMark? Scope { get; }
 
-    public bool Any => Command is not null || Repository is not null || Connection is not null || Scope is not null;
+    public bool Any => Command is not null || Repository is not null || Connection is not null || Context is not null || Scope is not null;
 
     /// <summary>Gathers the marks of an execution; <paramref name="command"/> and <paramref name="connection"/> are the provider's objects.</summary>
-    public static FoundMarks Gather(object? command, object? connection, ILifetimeScope? scope)
+    /// <param name="command">The provider's command, or null.</param>
+    /// <param name="connection">The provider's connection, or null.</param>
+    /// <param name="scope">The lifetime scope the connection (or repository) was resolved in.</param>
+    /// <param name="context">The Entity Framework Core context that runs the command, or null.</param>
+    public static FoundMarks Gather(object? command, object? connection, ILifetimeScope? scope, object? context = null)
     {
         // Until anything is marked anywhere, an execution costs three volatile reads here.
         var tableInUse = MarkTable.AnyMarkSet;
@@ -35,6 +43,7 @@ internal readonly struct FoundMarks
             tableInUse && command is not null ? MarkTable.Take(command) : null,
             AmbientRepositoryCall.Mark,
             tableInUse && connection is not null ? MarkTable.Get(connection) : null,
+            tableInUse && context is not null ? MarkTable.Get(context) : null,
             ScopeMarks.AnyScopeMarked ? ScopeMarks.FindNearest(scope) : null);
     }
 }

@@ -15,21 +15,24 @@ internal sealed record BatchStatements(string Name, string Operation, string? Co
 
     /// <summary>Describes <paramref name="batch"/>, each command read by <paramref name="dialect"/>'s rules.</summary>
     public static BatchStatements Of(DbBatch batch, QueryTextMode textMode, SqlDialect dialect)
+        => Of(batch.BatchCommands.Select(command => command.CommandText).ToArray(), textMode, dialect);
+
+    /// <summary>Describes the statements of one batch or script, each read by <paramref name="dialect"/>'s rules.</summary>
+    public static BatchStatements Of(IReadOnlyList<string> statements, QueryTextMode textMode, SqlDialect dialect)
     {
-        var commands = batch.BatchCommands;
-        if (commands.Count == 0)
+        if (statements.Count == 0)
         {
             return new BatchStatements(MixedName, "BATCH", null, string.Empty, 0);
         }
 
-        var first = StatementClassifier.Classify(commands[0].CommandText, dialect);
+        var first = StatementClassifier.Classify(statements[0], dialect);
         var sameKind = true;
         var sameCollection = true;
-        var texts = new string[commands.Count];
+        var texts = new string[statements.Count];
         texts[0] = QueryTexts.Of(first, textMode);
-        for (var i = 1; i < commands.Count; i++)
+        for (var i = 1; i < statements.Count; i++)
         {
-            var statement = StatementClassifier.Classify(commands[i].CommandText, dialect);
+            var statement = StatementClassifier.Classify(statements[i], dialect);
             texts[i] = QueryTexts.Of(statement, textMode);
             sameKind &= statement.Kind == first.Kind;
             sameCollection &= statement.Collection == first.Collection;
@@ -37,8 +40,8 @@ internal sealed record BatchStatements(string Name, string Operation, string? Co
 
         var name = sameKind ? first.Kind : MixedName;
         var operation = !sameKind || first.Operation is null ? "BATCH"
-            : commands.Count == 1 ? first.Operation
+            : statements.Count == 1 ? first.Operation
             : "BATCH " + first.Operation;
-        return new BatchStatements(name, operation, sameCollection ? first.Collection : null, string.Join("; ", texts), commands.Count);
+        return new BatchStatements(name, operation, sameCollection ? first.Collection : null, string.Join("; ", texts), statements.Count);
     }
 }

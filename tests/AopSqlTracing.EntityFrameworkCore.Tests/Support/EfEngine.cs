@@ -1,0 +1,78 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace AopSqlTracing.EntityFrameworkCore.Tests.Support;
+
+/// <summary>One database engine under EF Core, with a database (SQLite) or schema (PostgreSQL) of the test's own.</summary>
+public interface IEfEngine : IDisposable
+{
+    string? SkipReason { get; }
+
+    string SystemName { get; }
+
+    /// <summary>Gets the schema the test's tables live in (null on SQLite).</summary>
+    string? Schema { get; }
+
+    /// <summary>Chooses the provider for the test's database, by connection string: EF Core opens its own connections.</summary>
+    DbContextOptionsBuilder<ShopContext> UseProvider(DbContextOptionsBuilder<ShopContext> builder);
+
+    /// <summary>A plain provider connection to the test's database.</summary>
+    System.Data.Common.DbConnection CreateConnection();
+}
+
+/// <summary>SQLite: a named in-memory database shared by the test's connections, kept alive by one open connection.</summary>
+public sealed class SqliteEngine : IEfEngine
+{
+    private readonly string _connectionString = $"Data Source=file:ef{Guid.NewGuid():N}?mode=memory&cache=shared";
+    private readonly SqliteConnection _keepAlive;
+
+    public SqliteEngine()
+    {
+        _keepAlive = new SqliteConnection(_connectionString);
+        _keepAlive.Open();
+    }
+
+    public string? SkipReason => null;
+
+    public string SystemName => "sqlite";
+
+    public string? Schema => null;
+
+    public DbContextOptionsBuilder<ShopContext> UseProvider(DbContextOptionsBuilder<ShopContext> builder) => builder.UseSqlite(_connectionString);
+
+    public System.Data.Common.DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+
+    public void Dispose() => _keepAlive.Dispose();
+}
+
+/// <summary>PostgreSQL at <c>AOPSQL_POSTGRES</c> (set by <c>.ci/run</c>), in a schema dropped when the test ends.</summary>
+public sealed class PostgresEngine : IEfEngine
+{
+    private static readonly string? ConnectionString = Environment.GetEnvironmentVariable("AOPSQL_POSTGRES") is { Length: > 0 } value ? value : null;
+
+    public string? SkipReason => ConnectionString is null
+        ? "PostgreSQL is not configured: set AOPSQL_POSTGRES to an Npgsql connection string (bash .ci/run does)."
+        : null;
+
+    public string SystemName => "postgresql";
+
+    public string? Schema { get; } = "ef_" + Guid.NewGuid().ToString("N")[..12];
+
+    public DbContextOptionsBuilder<ShopContext> UseProvider(DbContextOptionsBuilder<ShopContext> builder) => builder.UseNpgsql(ConnectionString);
+
+    public System.Data.Common.DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
+
+    public void Dispose()
+    {
+        if (ConnectionString is null)
+        {
+            return;
+        }
+
+        using var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
+        drop.ExecuteNonQuery();
+    }
+}
