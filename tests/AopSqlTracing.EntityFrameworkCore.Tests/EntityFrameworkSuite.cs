@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing.EntityFrameworkCore.Tests.Support;
+using AopSqlTracing.Reliability.Secrets;
 using AopSqlTracing.Tests.Support;
 using Autofac;
 using Microsoft.EntityFrameworkCore;
@@ -250,6 +251,87 @@ public abstract class EntityFrameworkSuite<TEngine> : IDisposable
         Assert.Equal(parent.SpanId, span.ParentSpanId);
     }
 
+    [SkippableFact]
+    public void SecretsCorpus_ThroughRawSql_NothingOfAnySecretInAnySpan()
+    {
+        using var shop = Shop();
+        shop.Database.OpenConnection(); // the corpus's table is TEMP: one connection for the whole test
+        shop.Database.ExecuteSqlRaw(SecretCorpus.CreateTable);
+        Recorder.Clear();
+        var corpus = SecretCorpus.Portable();
+
+        foreach (var (sql, _, _) in corpus)
+        {
+            shop.Database.ExecuteSqlRaw(sql.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
+        }
+
+        var leaks = ExportedData.Leaks(Recorder.Spans, SecretCorpus.Secrets, out var values);
+        Assert.Equal(corpus.Count, Recorder.Spans.Count);
+        Assert.True(values > corpus.Count);
+        Assert.True(leaks.Count == 0, $"{leaks.Count} leaks, first: {leaks.FirstOrDefault()}");
+    }
+
+    [SkippableFact]
+    public void Repository_TracedOverADbContext_ParentsTheContextsSql()
+    {
+        Skip.If(Engine.SkipReason is not null, Engine.SkipReason);
+        Seed();
+        var builder = new ContainerBuilder();
+        builder.RegisterTracedDatabase(_ => Engine.CreateConnection(), o => o.TraceAllCommands = false).InstancePerLifetimeScope();
+        builder.Register(c => new ShopContext(
+                Engine.UseProvider(new DbContextOptionsBuilder<ShopContext>()).UseSqlTracing(c.Resolve<ILifetimeScope>(), o => o.TraceAllCommands = false).Options,
+                Engine.Schema))
+            .InstancePerLifetimeScope();
+        builder.RegisterType<Catalog>().As<ICatalog>().InstancePerLifetimeScope();
+        using var container = builder.Build();
+        using var scope = container.BeginLifetimeScope();
+
+        Assert.Equal(3, scope.Resolve<ICatalog>().Count());
+
+        var call = Assert.Single(Recorder.CallSpans);
+        Assert.Equal(call.SpanId, Assert.Single(Recorder.Spans).ParentSpanId);
+    }
+
+    [SkippableFact]
+    public void Metrics_EachCommandMeasured_WithTheSpansDuration()
+    {
+        using var shop = Shop();
+        var durations = new List<(double Value, string? Collection)>();
+        using var meters = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == SqlTracing.MeterName && instrument.Name == "db.client.operation.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "db.collection.name" && Equals(tag.Value, Table("products")))
+                {
+                    lock (durations)
+                    {
+                        durations.Add((value, tag.Value as string));
+                    }
+                }
+            }
+        });
+        meters.Start();
+
+        shop.Products.Where(p => p.Name == "apple").ToList();
+
+        // Other tests query products too (in parallel, on SQLite's table of the same name): this one's is the span's.
+        var span = Assert.Single(Recorder.Spans);
+        lock (durations)
+        {
+            Assert.Contains(span.Duration.TotalSeconds, durations.Select(duration => duration.Value));
+        }
+    }
+
     private ShopContext Shop(Action<SqlTracingOptions>? configure = null, bool seed = true)
     {
         Skip.If(Engine.SkipReason is not null, Engine.SkipReason);
@@ -281,6 +363,18 @@ public abstract class EntityFrameworkSuite<TEngine> : IDisposable
     }
 
     private string Table(string name) => Engine.Schema is { } schema ? $"{schema}.{name}" : name;
+}
+
+/// <summary>A repository over a DbContext, opted into tracing.</summary>
+[Traced]
+public interface ICatalog
+{
+    int Count();
+}
+
+public sealed class Catalog(ShopContext shop) : ICatalog
+{
+    public int Count() => shop.Products.Count();
 }
 
 public sealed class SqliteEntityFramework : EntityFrameworkSuite<SqliteEngine>;
