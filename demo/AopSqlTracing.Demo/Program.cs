@@ -35,6 +35,12 @@ using (var spans = new SpanTree(appSource.Name, SqlTracing.ActivitySourceName))
     spans.Render("Lifetime scopes as units of work, with a [Traced] repository");
 }
 
+using (var spans = new SpanTree(appSource.Name, SqlTracing.ActivitySourceName))
+{
+    await EntityFrameworkDemo.RunAsync(appSource);
+    spans.Render("Entity Framework Core: a DbContext marked for its unit of work");
+}
+
 // Flushes the OTLP exporter's last batch; bounded, so an endpoint nobody answers cannot hold the demo up.
 if (!tracerProvider.Shutdown(timeoutMilliseconds: 5_000) && !string.IsNullOrWhiteSpace(otlpEndpoint))
 {
