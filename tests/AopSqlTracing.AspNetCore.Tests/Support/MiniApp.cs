@@ -24,9 +24,11 @@ public sealed class MiniApp : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>Builds and starts the app: Autofac behind ASP.NET Core, then <paramref name="pipeline"/>.</summary>
-    public static async Task<MiniApp> StartAsync(Action<WebApplication> pipeline, Action<ContainerBuilder>? container = null)
+    public static async Task<MiniApp> StartAsync(
+        Action<WebApplication> pipeline, Action<ContainerBuilder>? container = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder();
+        services?.Invoke(builder.Services);
         builder.WebHost.UseTestServer();
         builder.Host.UseServiceProviderFactory(new AutofacServiceProviderFactory());
         builder.Host.ConfigureContainer<ContainerBuilder>((_, services) => container?.Invoke(services));
