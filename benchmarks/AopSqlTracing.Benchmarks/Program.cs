@@ -36,6 +36,7 @@ var types = new List<Type>
     typeof(ReaderBenchmarks),
     typeof(RepositoryBenchmarks),
     typeof(ThroughputBenchmarks),
+    typeof(EntityFrameworkBenchmarks),
 };
 
 if (PostgresBenchmarks.ConnectionString is null)
