@@ -19,7 +19,9 @@ var excludedPaths = (settings["SqlTracing:ExcludePaths"] ?? string.Empty)
 
 var connectionString = DemoDatabase.EnsureCreated(databasePath);
 
-// Autofac behind ASP.NET Core: one lifetime scope per request, so one connection per request.
+// Autofac behind ASP.NET Core: one lifetime scope per request, so one connection per request. A connection per
+// scope, not a DbDataSource, is the README's choice for applications that use scopes as units of work: the
+// request's repositories share its connection (and a transaction), and a commit ends the request's mark.
 builder.Host.UseServiceProviderFactory(new AutofacServiceProviderFactory());
 builder.Host.ConfigureContainer<ContainerBuilder>(container =>
 {

@@ -43,8 +43,37 @@ public static class SqlTracingRegistrationExtensions
     }
 
     /// <summary>
-    /// Traces every registration of <see cref="DbConnection"/> or <see cref="IDbConnection"/> in this container,
-    /// however it is registered.
+    /// Registers a traced data source (.NET 7+'s <see cref="DbDataSource"/>, e.g. <c>NpgsqlDataSource.Create(cs)</c>):
+    /// the resolved <see cref="DbDataSource"/> is a proxy whose connections (<c>OpenConnection</c>,
+    /// <c>OpenConnectionAsync</c>, <c>CreateConnection</c>) are traced connections, and whose own commands and
+    /// batches (<c>CreateCommand(sql)</c>, <c>CreateBatch()</c>) are traced too.
+    /// </summary>
+    /// <remarks>
+    /// A data source is usually one per application (<c>SingleInstance()</c>); each lifetime scope that resolves it
+    /// gets a proxy of its own, so the connections it opens there carry that scope's marks. Autofac disposes the
+    /// provider's data source, once, with the scope that owns it.
+    /// </remarks>
+    /// <param name="builder">The container builder.</param>
+    /// <param name="factory">Makes the provider's data source, e.g. <c>_ =&gt; NpgsqlDataSource.Create(cs)</c>.</param>
+    /// <param name="configure">Sets the <see cref="SqlTracingOptions"/> of this database; omit for the defaults.</param>
+    /// <returns>The registration, so the caller picks its lifetime (usually <c>SingleInstance()</c>).</returns>
+    public static IRegistrationBuilder<DbDataSource, SimpleActivatorData, SingleRegistrationStyle> RegisterTracedDataSource(
+        this ContainerBuilder builder,
+        Func<IComponentContext, DbDataSource> factory,
+        Action<SqlTracingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+
+        var database = RegisterDatabase(builder, configure);
+        return builder.Register(factory)
+            .As<DbDataSource>()
+            .WithMetadata(ConnectionMiddleware.DatabaseKey, database);
+    }
+
+    /// <summary>
+    /// Traces every registration of <see cref="DbConnection"/>, <see cref="IDbConnection"/> or <see cref="DbDataSource"/>
+    /// in this container, however it is registered.
     /// </summary>
     /// <remarks>
     /// A database also registered with <see cref="RegisterTracedDatabase"/> keeps its own options and is traced once,

@@ -25,6 +25,11 @@ public static class UnwrapExtensions
     /// <returns>The provider's transaction.</returns>
     public static DbTransaction Unwrap(this DbTransaction transaction) => UnwrapChecked(transaction);
 
+    /// <summary>Gets the provider's data source behind a traced data source.</summary>
+    /// <param name="dataSource">A traced or plain data source.</param>
+    /// <returns>The provider's data source.</returns>
+    public static DbDataSource Unwrap(this DbDataSource dataSource) => UnwrapChecked(dataSource);
+
     /// <summary>Gets the provider's reader behind a traced reader.</summary>
     /// <param name="reader">A traced or plain reader.</param>
     /// <returns>The provider's reader.</returns>

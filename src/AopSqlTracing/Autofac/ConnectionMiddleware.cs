@@ -10,7 +10,7 @@ namespace AopSqlTracing.Autofac;
 
 /// <summary>
 /// Hands out a traced connection whenever a traced registration is resolved as <see cref="DbConnection"/> or
-/// <see cref="IDbConnection"/> (typed or keyed). Resolved as the provider's own type (a registration with
+/// <see cref="IDbConnection"/> (typed or keyed), and a traced data source when it is resolved as <see cref="DbDataSource"/>. Resolved as the provider's own type (a registration with
 /// <c>AsSelf()</c>), the same registration hands out the provider's connection itself, untraced, as without tracing.
 /// </summary>
 /// <remarks>
@@ -31,9 +31,10 @@ internal sealed class ConnectionMiddleware : IResolveMiddleware, IServiceMiddlew
 
     public PipelinePhase Phase => PipelinePhase.ResolveRequestStart;
 
-    /// <summary>Tells whether a request asks for a connection by its ADO.NET type, rather than by the provider's.</summary>
+    /// <summary>Tells whether a request asks for a connection (or a data source) by its ADO.NET type, rather than by the provider's.</summary>
     public static bool IsConnectionService(Service service)
-        => service is IServiceWithType typed && (typed.ServiceType == typeof(DbConnection) || typed.ServiceType == typeof(IDbConnection));
+        => service is IServiceWithType typed
+            && (typed.ServiceType == typeof(DbConnection) || typed.ServiceType == typeof(IDbConnection) || typed.ServiceType == typeof(DbDataSource));
 
     /// <summary>Gets the traced database a registration belongs to, if any.</summary>
     public static TracedDatabase? DatabaseOf(IComponentRegistration registration)
@@ -51,9 +52,14 @@ internal sealed class ConnectionMiddleware : IResolveMiddleware, IServiceMiddlew
     {
         var requesting = context.ActivationScope;
         next(context);
-        if (context.Instance is DbConnection connection && !ProxyTargets.IsOurs(connection) && DatabaseOf(context.Registration) is { } database)
+        if (context.Instance is { } instance && !ProxyTargets.IsOurs(instance) && DatabaseOf(context.Registration) is { } database)
         {
-            context.Instance = ConnectionProxies.For(connection, database, requesting, context);
+            context.Instance = instance switch
+            {
+                DbConnection connection => ConnectionProxies.For(connection, database, requesting, context),
+                DbDataSource dataSource => ConnectionProxies.For(dataSource, database, requesting),
+                _ => instance,
+            };
         }
     }
 

@@ -12,7 +12,8 @@ namespace AopSqlTracing.Autofac;
 /// The traced connection handed out for one provider connection in one lifetime scope. A connection shared by
 /// several scopes (<c>SingleInstance</c>, <c>InstancePerMatchingLifetimeScope</c>) gets one proxy per scope that
 /// resolves it, so each scope's marks apply to what that scope runs and never to another's; resolving it again in
-/// the same scope gives the same proxy.
+/// the same scope gives the same proxy. Data sources likewise: the connections a data source proxy opens carry the
+/// marks of the scope that resolved it.
 /// </summary>
 internal static class ConnectionProxies
 {
@@ -32,6 +33,19 @@ internal static class ConnectionProxies
             return Create(target, database, requesting, context).Proxy;
         }
 
+        return (DbConnection)Remembered(requesting, target, () => Create(target, database, requesting, context).Proxy);
+    }
+
+    /// <summary>The traced data source handed out for <paramref name="target"/> in <paramref name="requesting"/>.</summary>
+    /// <remarks>
+    /// Never registered for disposal: Autofac disposes the provider's data source, once, with the scope that owns it;
+    /// a proxy disposed by the user disposes it as the raw one would be.
+    /// </remarks>
+    public static DbDataSource For(DbDataSource target, TracedDatabase database, ILifetimeScope requesting)
+        => (DbDataSource)Remembered(requesting, target, () => DbProxyFactory.CreateDataSource(target, database, requesting));
+
+    private static object Remembered(ILifetimeScope requesting, object target, Func<object> create)
+    {
         var perScope = Proxies.GetValue(requesting, static _ => new PerScope());
         lock (perScope)
         {
@@ -40,7 +54,7 @@ internal static class ConnectionProxies
                 return known;
             }
 
-            var proxy = Create(target, database, requesting, context).Proxy;
+            var proxy = create();
             perScope.Add(target, proxy);
             return proxy;
         }
@@ -71,14 +85,14 @@ internal static class ConnectionProxies
     // Almost every scope resolves one connection: that one is kept inline, others in a short list.
     private sealed class PerScope
     {
-        private DbConnection? _firstTarget;
-        private DbConnection? _firstProxy;
-        private List<KeyValuePair<DbConnection, DbConnection>>? _others;
+        private object? _firstTarget;
+        private object? _firstProxy;
+        private List<KeyValuePair<object, object>>? _others;
 
-        public DbConnection? Find(DbConnection target)
+        public object? Find(object target)
             => ReferenceEquals(_firstTarget, target) ? _firstProxy : _others?.Find(entry => ReferenceEquals(entry.Key, target)).Value;
 
-        public void Add(DbConnection target, DbConnection proxy)
+        public void Add(object target, object proxy)
         {
             if (_firstTarget is null)
             {
@@ -86,7 +100,7 @@ internal static class ConnectionProxies
             }
             else
             {
-                (_others ??= []).Add(new KeyValuePair<DbConnection, DbConnection>(target, proxy));
+                (_others ??= []).Add(new KeyValuePair<object, object>(target, proxy));
             }
         }
     }

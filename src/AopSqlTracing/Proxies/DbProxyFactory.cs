@@ -17,6 +17,7 @@ internal static class DbProxyFactory
     private static readonly ProxyKind Commands = new(Generator, typeof(DbCommand), ExecutionInterceptor.InterceptedMethods);
     private static readonly ProxyKind Batches = new(Generator, typeof(DbBatch), ExecutionInterceptor.InterceptedMethods);
     private static readonly ProxyKind Transactions = new(Generator, typeof(DbTransaction), TransactionInterceptor.InterceptedMethods);
+    private static readonly ProxyKind DataSources = new(Generator, typeof(DbDataSource), DataSourceInterceptor.InterceptedMethods);
 
     /// <summary>Gets the generator every proxy type of the library comes from, so Castle's type cache is shared.</summary>
     public static ProxyGenerator Shared => Generator;
@@ -28,6 +29,10 @@ internal static class DbProxyFactory
         interceptor.Proxy = Create<DbConnection>(Connections, target, interceptor);
         return interceptor;
     }
+
+    /// <summary>Makes a traced data source, whose connections carry <paramref name="scope"/>'s marks.</summary>
+    public static DbDataSource CreateDataSource(DbDataSource target, TracedDatabase database, ILifetimeScope? scope)
+        => Create<DbDataSource>(DataSources, target, new DataSourceInterceptor(database, target, scope));
 
     public static DbCommand CreateCommand(DbCommand target, ConnectionContext connection)
         => Create<DbCommand>(Commands, target, new ExecutionInterceptor(connection));

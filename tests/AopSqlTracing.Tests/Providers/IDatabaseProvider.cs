@@ -29,6 +29,9 @@ public interface IDatabaseProvider
     /// <summary>Gets a SELECT that the server accepts in a script but that fails when its turn comes.</summary>
     string FailingSelect { get; }
 
+    /// <summary>Makes the engine's data source (.NET 7+): Npgsql's own, or the framework's over SQLite's factory.</summary>
+    DbDataSource CreateDataSource();
+
     /// <summary>Makes a new, closed provider connection.</summary>
     DbConnection CreateConnection();
 }

@@ -38,4 +38,6 @@ public sealed class PostgresProvider : IDatabaseProvider
     public string FailingSelect => "SELECT 1/0";
 
     public DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
+
+    public DbDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString!);
 }

@@ -23,4 +23,7 @@ public sealed class SqliteProvider : IDatabaseProvider
     public string FailingSelect => "SELECT * FROM no_such_table";
 
     public DbConnection CreateConnection() => new SqliteConnection("Data Source=:memory:");
+
+    // Microsoft.Data.Sqlite has no data source of its own: the framework's, over its provider factory.
+    public DbDataSource CreateDataSource() => SqliteFactory.Instance.CreateDataSource("Data Source=:memory:");
 }
