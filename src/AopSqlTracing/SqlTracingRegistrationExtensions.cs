@@ -31,16 +31,7 @@ public static class SqlTracingRegistrationExtensions
         this ContainerBuilder builder,
         Func<IComponentContext, DbConnection> factory,
         Action<SqlTracingOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(factory);
-
-        var database = RegisterDatabase(builder, configure);
-        return builder.Register(factory)
-            .As<DbConnection>()
-            .As<IDbConnection>()
-            .WithMetadata(ConnectionMiddleware.DatabaseKey, database);
-    }
+        => RegisterTraced(builder, factory, configure).As<IDbConnection>();
 
     /// <summary>
     /// Registers a traced data source (.NET 7+'s <see cref="DbDataSource"/>, e.g. <c>NpgsqlDataSource.Create(cs)</c>):
@@ -61,15 +52,7 @@ public static class SqlTracingRegistrationExtensions
         this ContainerBuilder builder,
         Func<IComponentContext, DbDataSource> factory,
         Action<SqlTracingOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(factory);
-
-        var database = RegisterDatabase(builder, configure);
-        return builder.Register(factory)
-            .As<DbDataSource>()
-            .WithMetadata(ConnectionMiddleware.DatabaseKey, database);
-    }
+        => RegisterTraced(builder, factory, configure);
 
     /// <summary>
     /// Traces every registration of <see cref="DbConnection"/>, <see cref="IDbConnection"/> or <see cref="DbDataSource"/>
@@ -124,6 +107,16 @@ public static class SqlTracingRegistrationExtensions
         return registration
             .WithMetadata(RepositoryMiddleware.ExplicitRepositoryKey, true)
             .OnRegistered(registered => RepositoryMiddleware.AttachTo(registered.ComponentRegistration, explicitly: true));
+    }
+
+    // A connection or data source registration the connection middleware hands out traced: its database in its metadata.
+    private static IRegistrationBuilder<T, SimpleActivatorData, SingleRegistrationStyle> RegisterTraced<T>(
+        ContainerBuilder builder, Func<IComponentContext, T> factory, Action<SqlTracingOptions>? configure)
+        where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        return builder.Register(factory).As<T>().WithMetadata(ConnectionMiddleware.DatabaseKey, RegisterDatabase(builder, configure));
     }
 
     private static TracedDatabase RegisterDatabase(ContainerBuilder builder, Action<SqlTracingOptions>? configure)
