@@ -33,8 +33,12 @@ internal static class ConnectionProxies
             return Create(target, database, requesting, context).Proxy;
         }
 
-        return (DbConnection)Remembered(requesting, target, () => Create(target, database, requesting, context).Proxy);
+        return Shared(target, database, requesting, context);
     }
+
+    // Its own method: the lambda's closure would otherwise be allocated on every resolve, shared or not.
+    private static DbConnection Shared(DbConnection target, TracedDatabase database, ILifetimeScope requesting, ResolveRequestContext context)
+        => (DbConnection)Remembered(requesting, target, () => Create(target, database, requesting, context).Proxy);
 
     /// <summary>The traced data source handed out for <paramref name="target"/> in <paramref name="requesting"/>.</summary>
     /// <remarks>

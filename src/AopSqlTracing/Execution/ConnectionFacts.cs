@@ -7,15 +7,20 @@ namespace AopSqlTracing.Execution;
 /// <summary>
 /// What every span of one open connection carries about it: <c>db.system.name</c>, <c>db.namespace</c> and the
 /// server's endpoint, and the SQL dialect its text is read in. Read once per open (a traced connection caches it until it closes, opens or changes
-/// database), because on some providers each read costs a look-up or a string.
+/// database), because on some providers each read costs a look-up or a string. A MySQL-protocol connection tells
+/// MariaDB from MySQL by its server's version, so only once it is open (see <see cref="DbSystemNames"/>).
 /// </summary>
 internal sealed class ConnectionFacts
 {
     public static readonly ConnectionFacts Unknown = new("other_sql", null, ServerEndpoint.None);
 
-    private ConnectionFacts(string systemName, string? @namespace, ServerEndpoint server)
+    // The engine was told from the provider type alone (a MySQL-protocol connection not open yet, its server not seen).
+    private readonly bool _guessed;
+
+    private ConnectionFacts(string systemName, string? @namespace, ServerEndpoint server, bool guessed = false)
     {
         SystemName = systemName;
+        _guessed = guessed;
         Namespace = @namespace;
         Server = server;
         Dialect = SqlDialects.Of(systemName);
@@ -33,6 +38,12 @@ internal sealed class ConnectionFacts
 
     public ServerEndpoint Server { get; }
 
+    /// <summary>
+    /// Gets whether these facts should be read again: the engine was guessed from the provider type, and an open
+    /// connection has since shown which engine that server is.
+    /// </summary>
+    public bool Outdated => _guessed && DbSystemNames.Remembered(Server) is not null;
+
     /// <summary>Reads the facts of <paramref name="connection"/> (the provider's); never throws.</summary>
     public static ConnectionFacts Of(DbConnection? connection)
     {
@@ -43,8 +54,10 @@ internal sealed class ConnectionFacts
 
         try
         {
-            var system = DbSystemNames.Of(connection.GetType());
-            return new ConnectionFacts(system, connection.Database, ServerEndpoints.Of(connection, system));
+            var byType = DbSystemNames.Of(connection.GetType());
+            var server = ServerEndpoints.Of(connection, byType);
+            var system = DbSystemNames.Of(connection, byType, server, out var guessed);
+            return new ConnectionFacts(system, connection.Database, server, guessed);
         }
         catch (Exception exception)
         {

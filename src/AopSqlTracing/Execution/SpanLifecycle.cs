@@ -7,7 +7,10 @@ namespace AopSqlTracing.Execution;
 /// <summary>
 /// Owns the library's <see cref="ActivitySource"/> and is the only code that creates, starts, fails and stops spans.
 /// Every step is guarded: a listener that throws costs the span, never the database call, and our spans never
-/// become <see cref="Activity.Current"/>: the caller's current activity is the same before and after.
+/// become <see cref="Activity.Current"/> for the caller: its current activity is the same before and after. The one
+/// window where a span of ours is current is the provider's own call (<see cref="EnterProviderCall"/>), when the
+/// provider's own source is listened to (<see cref="ProviderSources"/>), so that the spans a provider starts itself
+/// (MySqlConnector's, Npgsql's) are children of ours, not siblings.
 /// </summary>
 internal static class SpanLifecycle
 {
@@ -109,6 +112,54 @@ internal static class SpanLifecycle
         }
 
         Stop(activity);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="span"/> <see cref="Activity.Current"/> for the provider's call that is about to run, and
+    /// gives the caller's current activity, to be put back with <see cref="ExitProviderCall"/> as soon as the call
+    /// returns (an async call has started by then, and keeps the span as its own current activity). False, and
+    /// nothing changed, when the caller's current activity is one that could not be put back (stopped).
+    /// </summary>
+    public static bool EnterProviderCall(Activity span, out Activity? caller)
+    {
+        caller = Activity.Current;
+        if (caller is { IsStopped: true } || span.IsStopped)
+        {
+            return false;
+        }
+
+        try
+        {
+            Activity.Current = span;
+            return true;
+        }
+        catch (Exception exception)
+        {
+            // An Activity.CurrentChanged handler threw: the provider's spans go where they would without us.
+            SqlTracingEventSource.Log.TracingFailed("current", exception);
+            RestoreCurrent(caller);
+            return false;
+        }
+    }
+
+    /// <summary>Puts back the caller's current activity after a provider's call that <see cref="EnterProviderCall"/> prepared.</summary>
+    public static void ExitProviderCall(Activity? caller) => RestoreCurrent(caller);
+
+    /// <summary>
+    /// Puts back <paramref name="current"/> when a provider's call changed <see cref="Activity.Current"/>: stopping a
+    /// span it started under ours makes ours current again (<see cref="Activity.Stop"/> restores the activity that
+    /// was current when that span started), and that must not reach the caller.
+    /// </summary>
+    public static void RestoreCurrent(Activity? current)
+    {
+        try
+        {
+            Restore(current);
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("current", exception);
+        }
     }
 
     private static void Restore(Activity? current)

@@ -6,9 +6,11 @@ using System.Reflection;
 namespace AopSqlTracing.Internal;
 
 /// <summary>
-/// The <c>db.response.status_code</c> of a provider's exception: its SQLSTATE when it has one (PostgreSQL), else the
-/// provider's own error number (SQLite's <c>SqliteErrorCode</c>, SQL Server's <c>Number</c>), else <see cref="System.Runtime.InteropServices.ExternalException.ErrorCode"/>.
-/// The property to read is found once per exception type.
+/// The <c>db.response.status_code</c> of a provider's exception, as each engine's conventions ask: the provider's
+/// own error number when it has one (SQLite's <c>SqliteErrorCode</c>; SQL Server's, MySQL's and MariaDB's
+/// <c>Number</c>, though MySqlConnector also gives a SQLSTATE), else its SQLSTATE (PostgreSQL), else
+/// <see cref="System.Runtime.InteropServices.ExternalException.ErrorCode"/>. The property to read is found once per
+/// exception type.
 /// </summary>
 internal static class DbErrorCodes
 {
@@ -17,15 +19,16 @@ internal static class DbErrorCodes
 
     public static string Of(DbException exception)
     {
-        if (exception.SqlState is { Length: > 0 } sqlState)
-        {
-            return sqlState;
-        }
-
         var property = NumberProperty.GetOrAdd(exception.GetType(), static type => NumberProperties
             .Select(name => type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance))
             .FirstOrDefault(candidate => candidate?.PropertyType == typeof(int)));
-        var number = property?.GetValue(exception) is int value ? value : exception.ErrorCode;
-        return number.ToString(CultureInfo.InvariantCulture);
+        if (property?.GetValue(exception) is int number)
+        {
+            return number.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return exception.SqlState is { Length: > 0 } sqlState
+            ? sqlState
+            : exception.ErrorCode.ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -41,11 +41,33 @@ internal abstract class ConnectionContext(TracedDatabase database, DbConnection 
     /// </summary>
     public IParentSpanPolicy Policy => _policy ??= ParentSpanPolicies.Resolve(Scope);
 
-    /// <summary>Gets what spans say of the connection, read at the first traced execution since it last opened.</summary>
-    public ConnectionFacts Facts => _facts ??= ConnectionFacts.Of(Target);
+    /// <summary>
+    /// Gets what spans say of the connection, read at the first traced execution since it last opened (and again
+    /// once a guess about its engine can be replaced by what another connection showed).
+    /// </summary>
+    public ConnectionFacts Facts => _facts is { Outdated: false } facts ? facts : _facts = ConnectionFacts.Of(Target);
 
     /// <summary>Forgets the facts: the connection opened, closed or changed database, so they may differ now.</summary>
     public void FactsChanged() => _facts = null;
+
+    /// <summary>
+    /// Gets whether only the server, once the connection is open, tells which engine it is (MySqlConnector: MariaDB
+    /// or MySQL), so that opening it is worth <see cref="LearnEngine"/>.
+    /// </summary>
+    public bool TellsEngineOnceOpen => DbSystemNames.Of(Target.GetType()) == DbSystemNames.MySql;
+
+    /// <summary>
+    /// Reads the facts of a connection that has just opened when only its server tells its engine: the answer is
+    /// remembered for the commands of connections that are not open when they run (a data source's own), even if this
+    /// connection never runs a traced command.
+    /// </summary>
+    public void LearnEngine()
+    {
+        if (TellsEngineOnceOpen && Target.State == ConnectionState.Open)
+        {
+            _ = Facts;
+        }
+    }
 
     /// <summary>Gets the proxy the user holds; set once, right after the proxy is made.</summary>
     public DbConnection Proxy { get; set; } = null!;

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using AopSqlTracing.Execution;
 using AopSqlTracing.Internal;
 using Autofac;
 using System.Data;
@@ -64,6 +66,18 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
             case nameof(DbConnection.Open) or nameof(DbConnection.OpenAsync) or nameof(DbConnection.ChangeDatabase) or nameof(DbConnection.ChangeDatabaseAsync):
                 FactsChanged();
                 invocation.Proceed();
+                if (invocation.Method.Name is nameof(DbConnection.Open) or nameof(DbConnection.OpenAsync) && TellsEngineOnceOpen)
+                {
+                    if (invocation.ReturnValue is Task opening)
+                    {
+                        invocation.ReturnValue = Continuations.ThenAlways(opening, LearnEngine);
+                    }
+                    else
+                    {
+                        LearnEngine();
+                    }
+                }
+
                 break;
             case nameof(DbConnection.CloseAsync):
                 invocation.Proceed();
@@ -78,14 +92,17 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 });
                 break;
             default:
-                // Close and Dispose: the provider closes its readers with the connection, so their spans end here.
+                // Close and Dispose: the provider closes its readers with the connection, so their spans end here (and
+                // its own spans of their commands, which must not leave ours current).
                 FactsChanged();
+                var current = Activity.Current;
                 try
                 {
                     invocation.Proceed();
                 }
                 finally
                 {
+                    SpanLifecycle.RestoreCurrent(current);
                     FinishOpenReaders();
                 }
 

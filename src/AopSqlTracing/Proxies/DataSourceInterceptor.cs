@@ -50,5 +50,10 @@ internal sealed class DataSourceInterceptor(TracedDatabase database, DbDataSourc
 
     private ConnectionContext OwnCommands => _ownCommands ??= DbProxyFactory.CreateConnection(target.CreateConnection(), database, scope);
 
-    private DbConnection Traced(DbConnection connection) => DbProxyFactory.CreateConnection(connection, database, scope).Proxy;
+    private DbConnection Traced(DbConnection connection)
+    {
+        var context = DbProxyFactory.CreateConnection(connection, database, scope);
+        context.LearnEngine();
+        return context.Proxy;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using AopSqlTracing.Execution;
 using AopSqlTracing.Statements;
 using Castle.DynamicProxy;
@@ -145,7 +146,14 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
             : ExecutionGate.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
         try
         {
-            invocation.Proceed();
+            if (execution.Activity is { } span && ProviderSources.IsListened(connection!.Facts.SystemName))
+            {
+                ProceedUnder(invocation, span);
+            }
+            else
+            {
+                invocation.Proceed();
+            }
         }
         catch (Exception exception)
         {
@@ -154,6 +162,26 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         }
 
         return execution;
+    }
+
+    // The provider's call runs with our span as Activity.Current, so a span the provider starts itself (MySqlConnector,
+    // Npgsql, when their own sources are listened to) is its child; the caller's current activity is back when the call returns.
+    private static void ProceedUnder(IInvocation invocation, Activity span)
+    {
+        if (!SpanLifecycle.EnterProviderCall(span, out var caller))
+        {
+            invocation.Proceed();
+            return;
+        }
+
+        try
+        {
+            invocation.Proceed();
+        }
+        finally
+        {
+            SpanLifecycle.ExitProviderCall(caller);
+        }
     }
 
     private void ProceedAsync<T>(IInvocation invocation)

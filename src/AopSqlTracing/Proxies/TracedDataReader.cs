@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.ObjectModel;
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using AopSqlTracing.Execution;
 
 namespace AopSqlTracing.Proxies;
@@ -9,7 +10,8 @@ namespace AopSqlTracing.Proxies;
 /// <summary>
 /// The reader a traced command hands out: it forwards every member to the provider's reader, counts rows, and ends
 /// the command's span once (on close, dispose, a failing read, or when the connection closes under a reader the
-/// application dropped).
+/// application dropped). Closing it leaves <see cref="Activity.Current"/> as it was, whatever the provider's own
+/// span of the command does when it stops.
 /// </summary>
 /// <remarks>
 /// The one wrapper that is not a Castle proxy: counting rows means being on the per-row path, where a Castle
@@ -90,12 +92,14 @@ internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator,
 
     public override void Close()
     {
+        var current = Activity.Current;
         try
         {
             _inner.Close();
         }
         finally
         {
+            SpanLifecycle.RestoreCurrent(current);
             Finish();
         }
     }
@@ -212,12 +216,14 @@ internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator,
             return;
         }
 
+        var current = Activity.Current;
         try
         {
             _inner.Dispose();
         }
         finally
         {
+            SpanLifecycle.RestoreCurrent(current);
             Finish();
         }
     }

@@ -42,13 +42,15 @@ internal static class QuerySanitizer
         return output.ToString();
     }
 
-    // SQLite knows X'…' blobs only; before any other quote a letter is a name of its own.
+    // SQLite knows X'…' blobs only, MySQL and MariaDB X'…', B'…' and N'…' (their E'…' is a name and a string); before
+    // any other quote a letter is a name of its own.
     private static bool IsLiteralPrefix(string text, SqlToken previous, SqlDialect dialect)
         => previous.Kind == SqlTokenKind.Word && previous.Length == 1
             && char.ToUpperInvariant(text[previous.Start]) switch
             {
                 'X' => true,
-                'E' or 'N' or 'B' => dialect != SqlDialect.Sqlite,
+                'N' or 'B' => dialect != SqlDialect.Sqlite,
+                'E' => dialect is not (SqlDialect.Sqlite or SqlDialect.MySql),
                 _ => false,
             };
 }

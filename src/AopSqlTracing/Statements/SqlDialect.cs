@@ -17,4 +17,11 @@ internal enum SqlDialect
 
     /// <summary>PostgreSQL through Npgsql: comments nest, <c>[</c> is an array bracket, <c>?</c> and <c>@@</c> are operators.</summary>
     PostgreSql,
+
+    /// <summary>
+    /// MySQL and MariaDB (MySqlConnector): <c>#</c> and <c>-- </c> comments, comments that do not nest, <c>/*! … */</c>
+    /// comments whose body the server runs, backslash escapes in <c>'…'</c> and <c>"…"</c> strings (both are strings),
+    /// <c>`name`</c> the quoted name, <c>@name</c> and <c>?</c> placeholders, no dollar quotes.
+    /// </summary>
+    MySql,
 }

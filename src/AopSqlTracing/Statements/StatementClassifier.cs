@@ -14,7 +14,7 @@ internal static class StatementClassifier
 
     // One cache per dialect, indexed by it: the same text can be a different statement on another engine.
     private static readonly ConcurrentDictionary<string, StatementInfo>[] Caches =
-        [new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+        [.. Enum.GetValues<SqlDialect>().Select(_ => new ConcurrentDictionary<string, StatementInfo>(StringComparer.Ordinal))];
 
     private static readonly StatementInfo Empty = new(StatementInfo.TextClause, null, null, string.Empty);
     private static int _cachedCount;

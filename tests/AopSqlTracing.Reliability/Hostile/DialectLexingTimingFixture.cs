@@ -10,7 +10,8 @@ namespace AopSqlTracing.Reliability.Hostile;
 /// Each engine's own lexical rules cost time linear in the text too: a 5 MB statement is classified, normalised
 /// and sanitised by SQLite's, PostgreSQL's and the generic rules within 30× the time of a 0.25 MB one of the same
 /// shape (linear is 20×). Shapes aim at what differs per engine: SQLite's Tcl-style variables and bracket names,
-/// the generic bracket look-ahead, array brackets, comments that nest or not, PostgreSQL's carriage returns.
+/// the generic bracket look-ahead, array brackets, comments that nest or not, PostgreSQL's carriage returns, MySQL's
+/// executable comments (read twice when versioned), # and -- comments, backslash escapes.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class DialectLexingTimingFixture(ITestOutputHelper output)
@@ -45,6 +46,9 @@ public sealed class DialectLexingTimingFixture(ITestOutputHelper output)
         ["comment ends"] = n => "SELECT " + Repeat("*/ /* a */", n),
         ["line comments ending in spaces"] = n => "SELECT " + Repeat("--    \r        \n", n),
         ["placeholders and operators"] = n => "SELECT " + Repeat("?1:a@b$1?|@@<@ ", n),
+        ["executable comments"] = n => "SELECT " + Repeat("/*! 'x */ y' a */ /*!40101 b */ /*M! -- c\n d */ ", n),
+        ["unclosed executable comments"] = n => "SELECT " + Repeat("/*!50700 /* ", n),
+        ["hash and dash comments, backslashes"] = n => "SELECT " + Repeat("#\n--x-- \n'\\'' \"\\\\\" ", n),
     };
 
     [Theory]

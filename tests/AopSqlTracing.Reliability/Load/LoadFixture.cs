@@ -26,6 +26,14 @@ public sealed class LoadFixture(ITestOutputHelper output)
         return RunAsync(() => new PostgresLoadDatabase(connectionString), commandsPerWorker: Soak.Size(ci: 2_000, soak: 5_000));
     }
 
+    [SkippableFact]
+    public Task MixedWorkload_MariaDb_EveryCommandOneSpanUnderItsParent()
+    {
+        var connectionString = MariaDbServer.Require();
+        // The server shares the CI machine's cores too: the PostgreSQL size.
+        return RunAsync(() => new MariaDbLoadDatabase(connectionString), commandsPerWorker: Soak.Size(ci: 2_000, soak: 5_000));
+    }
+
     private async Task RunAsync(Func<LoadDatabase> create, int commandsPerWorker)
     {
         ThreadPool.GetMinThreads(out var minWorkers, out var minIo);

@@ -4,12 +4,12 @@ namespace AopSqlTracing.Reliability.Secrets;
 
 /// <summary>
 /// Statements carrying secrets as literals, written the ways applications write them, each runnable as it is on a
-/// table <c>vault (id, owner, secret, note)</c>: portable ones for both engines, PostgreSQL's own literal syntax and
-/// operators, and SQLite's own comment rules.
+/// table <c>vault (id, owner, secret, note)</c>: portable ones for every engine, PostgreSQL's own literal syntax and
+/// operators, SQLite's own comment rules, and MySQL's and MariaDB's literals and comments.
 /// </summary>
 public static class SecretCorpus
 {
-    public const string CreateTable = "CREATE TEMP TABLE vault (id INTEGER, owner VARCHAR(200), secret VARCHAR(200), note VARCHAR(400))";
+    public const string CreateTable = "CREATE TEMPORARY TABLE vault (id INTEGER, owner VARCHAR(200), secret VARCHAR(200), note VARCHAR(400))";
 
     public static readonly Secret[] Secrets =
     [
@@ -35,7 +35,8 @@ public static class SecretCorpus
     ];
 
     // {s}: the secret in a string literal (quotes doubled); {d}: the secret as a number (only the secrets that are
-    // all digits); {n}: a number; {i}: the statement's index.
+    // all digits); {x}: those digits padded to an even count, for hexadecimal X'…'; {n}: a number; {i}: the
+    // statement's index.
     private static readonly string[] PortableTemplates =
     [
         "SELECT id FROM vault WHERE secret = '{s}'",
@@ -106,6 +107,44 @@ public static class SecretCorpus
         "SELECT [a] FROM (SELECT '{s}' AS [a]) /* [ */",
     ];
 
+    // MySQL's and MariaDB's own ways of writing a literal, and their comments: "…" strings, backslash escapes,
+    // backquoted names, # and -- comments (the latter only before a space), comments that do not nest, X'…', 0x…,
+    // B'…', N'…', charset introducers, and /*! … */ comments whose body the server runs (a */ inside a literal there
+    // does not end them), run or not by version.
+    private static readonly string[] MySqlTemplates =
+    [
+        "SELECT \"{s}\"",
+        "SELECT \"it\"\"s {s}\"",
+        "SELECT 'it\\'s {s}'",
+        "SELECT \"say \\\"{s}\\\"\"",
+        "SELECT 'C:\\\\', '{s}'",
+        "SELECT `secret` FROM vault WHERE `secret` = '{s}'",
+        "SELECT `a``b` FROM (SELECT '{s}' AS `a``b`) AS t",
+        "SELECT 1 # {s}\n",
+        "SELECT 1 # it's {s}\n, '{s}'",
+        "SELECT 1 -- {s}\n",
+        "SELECT 1 --\t{s}\n",
+        "SELECT 1--{d}",
+        "SELECT 1 /* a /* b */, 'x */ {s} '",
+        "SELECT 0x{d}",
+        "SELECT X'{x}', x'{x}'",
+        "SELECT b'1010', B'0', '{s}'",
+        "SELECT N'{s}', _utf8mb4'{s}', _binary'{s}'",
+        "SELECT 'a' '{s}'",
+        "SELECT '{s}' COLLATE utf8mb4_bin",
+        "SELECT CONCAT('{s}', \"{s}\")",
+        "SELECT JSON_EXTRACT('{{\"k\": \"{s}\"}}', '$.k')",
+        "SELECT 1 /*! , '{s}' */",
+        "SELECT 1 /*! , 'x */ {s}' */",
+        "SELECT 1 /*!40101 , '{s}' */",
+        "SELECT 1 /*!50700 , '{s}' */",
+        "SELECT 1 /*M! , '{s}' */",
+        "SELECT 1 /*!100000 , \"{s}\" */",
+        "SELECT 1 /*! , 2 /* {s} */ */",
+        "SELECT 1 /*! + 2 -- {s} */\n */",
+        "SELECT 1 /*! + 2 # {s} */\n */",
+    ];
+
     /// <summary>The portable statements: every template with every secret.</summary>
     public static IReadOnlyList<(string Sql, Secret Secret, string Template)> Portable() => Build(PortableTemplates);
 
@@ -115,13 +154,16 @@ public static class SecretCorpus
     /// <summary>SQLite-only comment rules: every template with every secret.</summary>
     public static IReadOnlyList<(string Sql, Secret Secret, string Template)> SqliteSyntax() => Build(SqliteTemplates);
 
+    /// <summary>MySQL's and MariaDB's literal and comment syntax: every template with every secret it can hold.</summary>
+    public static IReadOnlyList<(string Sql, Secret Secret, string Template)> MySqlSyntax() => Build(MySqlTemplates);
+
     private static List<(string Sql, Secret Secret, string Template)> Build(string[] templates)
     {
         var statements = new List<(string, Secret, string)>();
         var i = 0;
         foreach (var template in templates)
         {
-            var numeric = template.Contains("{d}", StringComparison.Ordinal);
+            var numeric = template.Contains("{d}", StringComparison.Ordinal) || template.Contains("{x}", StringComparison.Ordinal);
             foreach (var secret in Secrets.Where(secret => !numeric || secret.Value.All(char.IsAsciiDigit)))
             {
                 i++;
@@ -130,6 +172,7 @@ public static class SecretCorpus
                     .Replace("}}", "\u0002", StringComparison.Ordinal)
                     .Replace("{s}", secret.Value.Replace("'", "''", StringComparison.Ordinal), StringComparison.Ordinal)
                     .Replace("{d}", secret.Value, StringComparison.Ordinal)
+                    .Replace("{x}", secret.Value.Length % 2 == 0 ? secret.Value : secret.Value + "0", StringComparison.Ordinal)
                     .Replace("{n}", (i * 7919 % 1000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                     .Replace("{i}", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                     .Replace("\u0001", "{", StringComparison.Ordinal)

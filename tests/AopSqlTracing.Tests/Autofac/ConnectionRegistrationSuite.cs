@@ -139,3 +139,5 @@ public abstract partial class ConnectionRegistrationSuite<TProvider>
 public sealed class SqliteConnectionRegistration : ConnectionRegistrationSuite<SqliteProvider>;
 
 public sealed class PostgresConnectionRegistration : ConnectionRegistrationSuite<PostgresProvider>;
+
+public sealed class MariaDbConnectionRegistration : ConnectionRegistrationSuite<MariaDbProvider>;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using AopSqlTracing.Tests.Providers;
 using AopSqlTracing.Tests.Support;
 
@@ -61,9 +60,8 @@ public abstract class ErrorSuite<TProvider> : ProviderFixture<TProvider>
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal(error.Message, span.StatusDescription);
         Assert.Equal(error.GetType().FullName, span.GetTagItem("error.type"));
-        // PostgreSQL's SQLSTATE, or SQLite's own error number (19 for a constraint, 1 for a syntax error).
-        var expected = error is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode.ToString(CultureInfo.InvariantCulture) : error.SqlState;
-        Assert.Equal(expected, span.GetTagItem("db.response.status_code"));
+        // PostgreSQL's SQLSTATE, SQLite's own error number (19 for a constraint, 1 for a syntax error), MariaDB's (1062, 1064).
+        Assert.Equal(Provider.StatusCode(error), span.GetTagItem("db.response.status_code"));
         Assert.Contains(span.Events, e => e.Name == "exception");
         return span;
     }
@@ -72,3 +70,5 @@ public abstract class ErrorSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteErrors : ErrorSuite<SqliteProvider>;
 
 public sealed class PostgresErrors : ErrorSuite<PostgresProvider>;
+
+public sealed class MariaDbErrors : ErrorSuite<MariaDbProvider>;

@@ -97,7 +97,7 @@ public abstract class HooksSuite<TProvider> : ProviderFixture<TProvider>
     private static async Task<List<string>> Outcomes(DbConnection connection)
     {
         var outcomes = new List<string>();
-        foreach (var sql in new[] { "CREATE TEMP TABLE t (x INTEGER UNIQUE)", "INSERT INTO t VALUES (1), (2)", "SELECT SUM(x) FROM t", "INSERT INTO t VALUES (1)" })
+        foreach (var sql in new[] { "CREATE TEMPORARY TABLE t (x INTEGER UNIQUE)", "INSERT INTO t VALUES (1), (2)", "SELECT SUM(x) FROM t", "INSERT INTO t VALUES (1)" })
         {
             try
             {
@@ -117,3 +117,5 @@ public abstract class HooksSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteHooks : HooksSuite<SqliteProvider>;
 
 public sealed class PostgresHooks : HooksSuite<PostgresProvider>;
+
+public sealed class MariaDbHooks : HooksSuite<MariaDbProvider>;

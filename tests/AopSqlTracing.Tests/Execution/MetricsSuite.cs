@@ -188,10 +188,10 @@ public abstract class MetricsSuite<TProvider> : ProviderFixture<TProvider>
         return connection;
     }
 
-    // A TEMP table is private to its connection and goes with it; the load test's shared one is dropped by the test.
+    // A TEMPORARY table is private to its connection and goes with it; the load test's shared one is dropped by the test.
     private void CreateTable(DbConnection connection, bool temporary = true)
     {
-        connection.Execute($"CREATE {(temporary ? "TEMP " : string.Empty)}TABLE {_table} (id {Provider.IdentityColumn}, name VARCHAR(100) NOT NULL)");
+        connection.Execute($"CREATE {(temporary ? "TEMPORARY " : string.Empty)}TABLE {_table} (id {Provider.IdentityColumn}, name VARCHAR(100) NOT NULL)");
         connection.Execute($"INSERT INTO {_table} (name) VALUES ('a'), ('b'), ('c')");
     }
 }
@@ -199,3 +199,5 @@ public abstract class MetricsSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteMetrics : MetricsSuite<SqliteProvider>;
 
 public sealed class PostgresMetrics : MetricsSuite<PostgresProvider>;
+
+public sealed class MariaDbMetrics : MetricsSuite<MariaDbProvider>;

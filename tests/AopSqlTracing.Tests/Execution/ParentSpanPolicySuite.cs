@@ -159,3 +159,5 @@ public abstract class ParentSpanPolicySuite<TProvider> : ProviderFixture<TProvid
 public sealed class SqliteParentSpanPolicies : ParentSpanPolicySuite<SqliteProvider>;
 
 public sealed class PostgresParentSpanPolicies : ParentSpanPolicySuite<PostgresProvider>;
+
+public sealed class MariaDbParentSpanPolicies : ParentSpanPolicySuite<MariaDbProvider>;

@@ -96,3 +96,43 @@ public sealed class PostgresQueryText : QueryTextSuite<PostgresProvider>
         }
     }
 }
+
+public sealed class MariaDbQueryText : QueryTextSuite<MariaDbProvider>
+{
+    // Each runs on the server as written: MySQL's comments, quotes, escapes and literal forms, no literal in the span.
+    [SkippableTheory]
+    [InlineData("SELECT 'secret-a' # note 'x\n, id FROM users", "SELECT ? , id FROM users")]
+    [InlineData("SELECT 'it\\'s secret-a', \"say \\\"secret-b\\\"\", id FROM users", "SELECT ?, ?, id FROM users")]
+    [InlineData("SELECT 'C:\\\\', 'secret-a' FROM users", "SELECT ?, ? FROM users")]
+    [InlineData("SELECT `name`, `id` FROM `users` WHERE `name` <> 'secret-a'", "SELECT `name`, `id` FROM `users` WHERE `name` <> ?")]
+    [InlineData("SELECT X'736563726574', x'00', 0x736563726574, b'0101', N'secret-a', _utf8mb4'secret-b' FROM users", "SELECT ?, ?, ?, ?, ?, _utf8mb4? FROM users")]
+    [InlineData("SELECT 1--4111111111111111\n, id FROM users", "SELECT ?--? , id FROM users")]
+    [InlineData("SELECT 1 /*! , 'secret-a */ hidden' */ FROM users", "SELECT ? FROM users")]
+    [InlineData("SELECT 1 /*!40101 , 'secret-a' */ /*M! , 'secret-b' */ FROM users", "SELECT ? FROM users")]
+    public void MySqlLiterals_NoLiteralReachesTheSpan(string sql, string expected)
+    {
+        using var connection = Open();
+        CreateUsers(connection);
+
+        connection.Execute(sql);
+
+        var span = Assert.Single(Recorder.Spans);
+        Assert.Equal(expected, span.GetTagItem("db.query.text"));
+        Assert.Equal("users", span.GetTagItem("db.collection.name"));
+    }
+
+    // The server ends a plain comment at the first */ (no nesting): what follows runs, and is read as SQL.
+    [SkippableFact]
+    public void BlockComments_DoNotNest_SoTheStatementAfterTheFirstEndIsSeen()
+    {
+        using var connection = Open();
+        CreateUsers(connection);
+
+        connection.Execute("SELECT 1 /* note /* inner */; DELETE FROM users");
+
+        var span = Assert.Single(Recorder.Spans);
+        Assert.Equal("textclause", span.DisplayName);
+        Assert.Equal("SELECT ? ; DELETE FROM users", span.GetTagItem("db.query.text"));
+        Assert.Equal(0L, Convert.ToInt64(connection.Command("SELECT count(*) FROM users").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

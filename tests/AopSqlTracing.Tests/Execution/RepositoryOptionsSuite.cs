@@ -141,3 +141,5 @@ public sealed class FailingRepository(DbConnection connection) : IFailingReposit
 public sealed class SqliteRepositoryOptions : RepositoryOptionsSuite<SqliteProvider>;
 
 public sealed class PostgresRepositoryOptions : RepositoryOptionsSuite<PostgresProvider>;
+
+public sealed class MariaDbRepositoryOptions : RepositoryOptionsSuite<MariaDbProvider>;

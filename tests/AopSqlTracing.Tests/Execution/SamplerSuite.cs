@@ -57,7 +57,7 @@ public abstract class SamplerSuite<TProvider> : IDisposable
         using var container = builder.Build();
         using var connection = container.OpenConnection();
 
-        connection.Execute($"CREATE TEMP TABLE users (id {_provider.IdentityColumn}, name VARCHAR(100))");
+        connection.Execute($"CREATE TEMPORARY TABLE users (id {_provider.IdentityColumn}, name VARCHAR(100))");
         connection.Execute("INSERT INTO users (name) VALUES ('Ada')");
         using (var select = connection.Command("SELECT name FROM users"))
         {
@@ -81,7 +81,7 @@ public abstract class SamplerSuite<TProvider> : IDisposable
         using var container = builder.Build();
         using var connection = container.OpenConnection();
 
-        connection.Execute($"CREATE TEMP TABLE users (id {_provider.IdentityColumn}, name VARCHAR(100))");
+        connection.Execute($"CREATE TEMPORARY TABLE users (id {_provider.IdentityColumn}, name VARCHAR(100))");
 
         var span = Assert.Single(_recorded);
         var seen = Assert.Single(_seenAtCreation);
@@ -116,3 +116,5 @@ public abstract class SamplerSuite<TProvider> : IDisposable
 public sealed class SqliteSampler : SamplerSuite<SqliteProvider>;
 
 public sealed class PostgresSampler : SamplerSuite<PostgresProvider>;
+
+public sealed class MariaDbSampler : SamplerSuite<MariaDbProvider>;

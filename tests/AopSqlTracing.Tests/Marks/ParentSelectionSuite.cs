@@ -155,3 +155,5 @@ public abstract class ParentSelectionSuite<TProvider> : ProviderFixture<TProvide
 public sealed class SqliteParentSelection : ParentSelectionSuite<SqliteProvider>;
 
 public sealed class PostgresParentSelection : ParentSelectionSuite<PostgresProvider>;
+
+public sealed class MariaDbParentSelection : ParentSelectionSuite<MariaDbProvider>;

@@ -162,3 +162,5 @@ public abstract class ScopeMarkSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteScopeMarks : ScopeMarkSuite<SqliteProvider>;
 
 public sealed class PostgresScopeMarks : ScopeMarkSuite<PostgresProvider>;
+
+public sealed class MariaDbScopeMarks : ScopeMarkSuite<MariaDbProvider>;

@@ -29,6 +29,19 @@ public interface IDatabaseProvider
     /// <summary>Gets a SELECT that the server accepts in a script but that fails when its turn comes.</summary>
     string FailingSelect { get; }
 
+    /// <summary>
+    /// Gets the <c>db.response.status_code</c> the engine's conventions give <paramref name="error"/>: SQLite's error
+    /// number, PostgreSQL's SQLSTATE, MariaDB's error number.
+    /// </summary>
+    string StatusCode(DbException exception);
+
+    /// <summary>
+    /// Gets a condition that <paramref name="column"/> is one of the items of the list Dapper binds to
+    /// <paramref name="listParameter"/>: <c>IN @ids</c> where Dapper expands the list, <c>= ANY(@ids)</c> where it sends
+    /// an array (Npgsql).
+    /// </summary>
+    string MatchesAny(string column, string listParameter);
+
     /// <summary>Makes the engine's data source (.NET 7+): Npgsql's own, or the framework's over SQLite's factory.</summary>
     DbDataSource CreateDataSource();
 

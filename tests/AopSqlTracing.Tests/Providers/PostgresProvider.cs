@@ -37,6 +37,11 @@ public sealed class PostgresProvider : IDatabaseProvider
 
     public string FailingSelect => "SELECT 1/0";
 
+    public string StatusCode(DbException exception) => exception.SqlState!;
+
+    // Dapper sends a list to Npgsql as one array parameter.
+    public string MatchesAny(string column, string listParameter) => $"{column} = ANY({listParameter})";
+
     public DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
 
     public DbDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString!);

@@ -7,7 +7,7 @@ namespace AopSqlTracing.Tests.Providers;
 /// <summary>
 /// The shared base of the behaviour suites (Dapper's test layout): one suite of tests, run once per engine by a
 /// concrete subclass. Each test gets its own container and recorder; when it ends, every span it started must be finished.
-/// Tables are TEMP tables, private to the test's connection on both engines.
+/// Tables are TEMPORARY tables (the keyword every engine takes), private to the test's connection on every engine.
 /// </summary>
 public abstract class ProviderFixture<TProvider> : IDisposable
     where TProvider : IDatabaseProvider, new()
@@ -65,7 +65,7 @@ public abstract class ProviderFixture<TProvider> : IDisposable
     /// <summary>Creates a private users table with three rows, without recording its spans.</summary>
     protected void CreateUsers(DbConnection connection)
     {
-        connection.Execute($"CREATE TEMP TABLE users (id {Provider.IdentityColumn}, name VARCHAR(100) NOT NULL UNIQUE)");
+        connection.Execute($"CREATE TEMPORARY TABLE users (id {Provider.IdentityColumn}, name VARCHAR(100) NOT NULL UNIQUE)");
         connection.Execute("INSERT INTO users (name) VALUES ('Ada'), ('Grace'), ('Barbara')");
         Recorder.Clear();
     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace AopSqlTracing.Tests.Providers;
@@ -21,6 +22,10 @@ public sealed class SqliteProvider : IDatabaseProvider
 
     // SQLite's 1/0 is NULL, not an error; a missing table fails when the statement is prepared, at its turn.
     public string FailingSelect => "SELECT * FROM no_such_table";
+
+    public string StatusCode(DbException exception) => ((SqliteException)exception).SqliteErrorCode.ToString(CultureInfo.InvariantCulture);
+
+    public string MatchesAny(string column, string listParameter) => $"{column} IN {listParameter}";
 
     public DbConnection CreateConnection() => new SqliteConnection("Data Source=:memory:");
 

@@ -20,7 +20,7 @@ public abstract class AsyncSuite<TProvider> : ProviderFixture<TProvider>
         connection.SetParentSpan(parent);
         var before = Activity.Current;
 
-        await using var command = connection.Command("UPDATE users SET name = name || '!' WHERE id > 1");
+        await using var command = connection.Command("UPDATE users SET name = UPPER(name) WHERE id > 1");
         var updated = await command.ExecuteNonQueryAsync(CancellationToken.None);
 
         Assert.Equal(2, updated);
@@ -147,3 +147,5 @@ public abstract class AsyncSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteAsync : AsyncSuite<SqliteProvider>;
 
 public sealed class PostgresAsync : AsyncSuite<PostgresProvider>;
+
+public sealed class MariaDbAsync : AsyncSuite<MariaDbProvider>;

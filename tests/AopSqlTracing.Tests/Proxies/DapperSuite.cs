@@ -127,3 +127,5 @@ public abstract class DapperSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteDapper : DapperSuite<SqliteProvider>;
 
 public sealed class PostgresDapper : DapperSuite<PostgresProvider>;
+
+public sealed class MariaDbDapper : DapperSuite<MariaDbProvider>;

@@ -136,6 +136,30 @@ public sealed class PostgresOnlyFixture : ProviderFixture<PostgresProvider>
         Assert.Empty(Recorder.Spans);
     }
 
+    // Npgsql's own span of a command (its ActivitySource "Npgsql", listened to beside ours) is a child of ours; its
+    // span of opening the connection, which we do not trace, stays under the caller's.
+    [SkippableFact]
+    public async Task ProviderSpans_NpgsqlsCommandSpans_AreChildrenOfOurs()
+    {
+        using var theirs = new ProviderSpanRecorder("Npgsql", Recorder.Root.TraceId, activity => !activity.OperationName.StartsWith("CONNECT", StringComparison.Ordinal));
+        await using var connection = Open();
+        var caller = Activity.Current;
+
+        connection.Execute("SELECT 1");
+        await connection.Command("SELECT 2").ExecuteScalarAsync();
+        await using (var reader = await connection.Command("SELECT 3").ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+            }
+        }
+
+        Assert.Same(caller, Activity.Current);
+        var ours = Recorder.Spans;
+        Assert.Equal(3, ours.Count);
+        Assert.Equal(ours.Select(span => span.SpanId), theirs.Spans.Select(span => span.ParentSpanId));
+    }
+
     private static DbBatchCommand Command(DbBatch batch, string sql)
     {
         var command = batch.CreateBatchCommand();

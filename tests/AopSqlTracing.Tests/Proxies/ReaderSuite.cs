@@ -91,3 +91,5 @@ public abstract class ReaderSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteReaders : ReaderSuite<SqliteProvider>;
 
 public sealed class PostgresReaders : ReaderSuite<PostgresProvider>;
+
+public sealed class MariaDbReaders : ReaderSuite<MariaDbProvider>;

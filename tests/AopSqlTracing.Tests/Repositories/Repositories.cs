@@ -46,7 +46,7 @@ public sealed class UserRepository(DbConnection connection) : IUserRepository, I
     public static void CreateSchema(DbConnection connection, string identityColumn)
     {
         using var command = connection.Unwrap().CreateCommand();
-        command.CommandText = $"CREATE TEMP TABLE users (id {identityColumn}, name VARCHAR(100))";
+        command.CommandText = $"CREATE TEMPORARY TABLE users (id {identityColumn}, name VARCHAR(100))";
         command.ExecuteNonQuery();
     }
 

@@ -267,3 +267,5 @@ public abstract class RepositorySuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteRepositories : RepositorySuite<SqliteProvider>;
 
 public sealed class PostgresRepositories : RepositorySuite<PostgresProvider>;
+
+public sealed class MariaDbRepositories : RepositorySuite<MariaDbProvider>;

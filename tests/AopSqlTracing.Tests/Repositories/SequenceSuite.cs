@@ -159,3 +159,5 @@ public sealed class Numbers(DbConnection connection) : INumbers
 public sealed class SqliteSequences : SequenceSuite<SqliteProvider>;
 
 public sealed class PostgresSequences : SequenceSuite<PostgresProvider>;
+
+public sealed class MariaDbSequences : SequenceSuite<MariaDbProvider>;

@@ -123,7 +123,7 @@ public abstract class CoreSuite<TProvider> : ProviderFixture<TProvider>
     {
         using var connection = Open();
 
-        var thrown = Assert.ThrowsAny<DbException>(() => connection.Execute("CREATE TEMP TABLE t (x INTEGER); SELECT name FROM users"));
+        var thrown = Assert.ThrowsAny<DbException>(() => connection.Execute("CREATE TEMPORARY TABLE t (x INTEGER); SELECT name FROM users"));
 
         var span = Assert.Single(Recorder.Spans);
         Assert.Equal("textclause", span.DisplayName);
@@ -349,3 +349,5 @@ public abstract class CoreSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteCore : CoreSuite<SqliteProvider>;
 
 public sealed class PostgresCore : CoreSuite<PostgresProvider>;
+
+public sealed class MariaDbCore : CoreSuite<MariaDbProvider>;

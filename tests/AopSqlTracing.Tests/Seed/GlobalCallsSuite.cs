@@ -151,3 +151,5 @@ public abstract class GlobalCallsSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteGlobalCalls : GlobalCallsSuite<SqliteProvider>;
 
 public sealed class PostgresGlobalCalls : GlobalCallsSuite<PostgresProvider>;
+
+public sealed class MariaDbGlobalCalls : GlobalCallsSuite<MariaDbProvider>;

@@ -236,3 +236,5 @@ public abstract class SessionSuite<TProvider> : ProviderFixture<TProvider>
 public sealed class SqliteSessions : SessionSuite<SqliteProvider>;
 
 public sealed class PostgresSessions : SessionSuite<PostgresProvider>;
+
+public sealed class MariaDbSessions : SessionSuite<MariaDbProvider>;

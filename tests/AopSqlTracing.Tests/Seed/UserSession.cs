@@ -18,7 +18,7 @@ public sealed class UserSession(DbConnection connection) : IDisposable
     {
         // On the provider's connection: setting up is not part of what the tests trace.
         using var command = connection.Unwrap().CreateCommand();
-        command.CommandText = $"CREATE TEMP TABLE users (id {identityColumn}, name VARCHAR(100))";
+        command.CommandText = $"CREATE TEMPORARY TABLE users (id {identityColumn}, name VARCHAR(100))";
         command.ExecuteNonQuery();
     }
 

@@ -11,7 +11,7 @@ namespace AopSqlTracing.Tests.Statements;
 /// </summary>
 public sealed class ClassifierProperties
 {
-    private static readonly SqlDialect[] AllDialects = [SqlDialect.Generic, SqlDialect.Sqlite, SqlDialect.PostgreSql];
+    private static readonly SqlDialect[] AllDialects = Enum.GetValues<SqlDialect>();
 
     // Pieces that stress the lexer: quotes, comments and dollar quotes, terminated or not, NUL and non-BMP characters.
     private static readonly string[] Fragments =
@@ -19,6 +19,7 @@ public sealed class ClassifierProperties
         "'", "''", "\"", "`", "[", "]", "--", "/*", "*/", "$$", "$tag$", "$1", "?", ":", "@p", ";", "(", ")", "\n", "\r", "\r\n", "\0",
         "\U0001F600", "\uD800", "\u00A0", "SELECT", "select", "WITH", "FROM", "INSERT", "INTO", "CREATE", "TABLE", "x'ff'", "0x1F",
         "42", "3.5e2", " ", "\t", "users", "E'\\n'", "E'\\''", "-- c\n", "/* a /* b */", "$a(", "::", "[t]", "a$b",
+        "#", "# c\n", "--x", "/*!", "/*!50700", "/*M!", "\\", "\\'", "b'01'", "0b1",
     ];
 
     // Complete tokens only (no quote or bracket left open, no comment or dollar quote made of two fragments, no "("
@@ -29,6 +30,7 @@ public sealed class ClassifierProperties
         "SELECT", "FROM", "WHERE", "users", "\"users\"", "[t]", "`x`", "a$b", "=", "<", "?", "?|", "@>", "<@", "@@", "::", ":",
         "@", "$1", "@p", ":p", "?1", "$q$ x $q$", " (", ")", ",", ";", ".", "- ", "+", "* ", "/ ", "42", "-7", "3.5e-2", "0x1F",
         " ", "\n", "\r\n", "\t", "-- it's\n", "/* it's */", "/* a /* b */ c */", "E", "X", "ARRAY[1, -2]", "a[1:2]",
+        "/*! 1 */", "/*!40101 1 */", "`a``b`",
     ];
 
     private static readonly HashSet<string> KnownKinds =
@@ -48,11 +50,12 @@ public sealed class ClassifierProperties
 
     // A literal's body: marked with § (which no fragment holds) and free of line breaks (which could end a comment
     // that a fragment never opens, but a line break inside a literal must not be able to matter either way).
+    // Backslashes doubled too, as MySQL wants them written; elsewhere a doubled backslash is two characters.
     private static Gen<string> Literal() =>
         ArbMap.Default.GeneratorFor<string>()
             .Where(s => s is not null)
             .Select(s => " '§" + s.Replace("\n", string.Empty, StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal)
-                .Replace("'", "''", StringComparison.Ordinal) + "§'");
+                .Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "§'");
 
     private static Arbitrary<(string Text, SqlDialect Dialect)> WellFormedOnAnyEngine() =>
         (from parts in Gen.ArrayOf(Gen.Frequency((3, Gen.Elements(WellFormedFragments)), (1, Literal())))
@@ -106,8 +109,10 @@ public sealed class ClassifierProperties
     [Property(MaxTest = 500)]
     public Property Sanitize_StringLiteral_IsReplacedWhateverItHolds(NonNull<string> value)
     {
-        var quoted = "'" + value.Get.Replace("'", "''", StringComparison.Ordinal) + "'";
-        return AllDialects.All(dialect => QuerySanitizer.Sanitize($"SELECT * FROM t WHERE x = {quoted}", dialect) == "SELECT * FROM t WHERE x = ?").ToProperty();
+        // Quoted as each engine wants it: MySQL also escapes backslashes.
+        string Quoted(SqlDialect dialect)
+            => "'" + (dialect == SqlDialect.MySql ? value.Get.Replace("\\", "\\\\", StringComparison.Ordinal) : value.Get).Replace("'", "''", StringComparison.Ordinal) + "'";
+        return AllDialects.All(dialect => QuerySanitizer.Sanitize($"SELECT * FROM t WHERE x = {Quoted(dialect)}", dialect) == "SELECT * FROM t WHERE x = ?").ToProperty();
     }
 
     [Property(MaxTest = 500)]

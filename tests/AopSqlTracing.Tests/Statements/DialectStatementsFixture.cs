@@ -13,6 +13,8 @@ public sealed class DialectStatementsFixture
     [Theory]
     [InlineData("sqlite", nameof(SqlDialect.Sqlite))]
     [InlineData("postgresql", nameof(SqlDialect.PostgreSql))]
+    [InlineData("mysql", nameof(SqlDialect.MySql))]
+    [InlineData("mariadb", nameof(SqlDialect.MySql))]
     [InlineData("microsoft.sql_server", nameof(SqlDialect.Generic))]
     [InlineData("other_sql", nameof(SqlDialect.Generic))]
     [InlineData("SQLite", nameof(SqlDialect.Generic))]

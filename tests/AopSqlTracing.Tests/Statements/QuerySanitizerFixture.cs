@@ -9,7 +9,7 @@ namespace AopSqlTracing.Tests.Statements;
 public sealed class QuerySanitizerFixture
 {
     // Engines by their db.system.name, as the execution path picks a dialect.
-    public static TheoryData<string> Engines => ["other_sql", "sqlite", "postgresql"];
+    public static TheoryData<string> Engines => ["other_sql", "sqlite", "postgresql", "mariadb"];
 
     [Theory]
     [MemberData(nameof(Engines))]

@@ -20,6 +20,7 @@ public sealed class SqlLexerFixture
 
     [Theory]
     [InlineData("sqlite", "/* a /* b */", " c */")]
+    [InlineData("mariadb", "/* a /* b */", " c */")]
     [InlineData("postgresql", "/* a /* b */ c */", null)]
     [InlineData("other_sql", "/* a /* b */ c */", null)]
     public void NextWithComments_NestedBlockComment_EndsWhereTheEngineEndsIt(string engine, string comment, string? rest)
@@ -34,6 +35,7 @@ public sealed class SqlLexerFixture
     [InlineData("sqlite", "? ?12 @a :b $c $d::e $f(g) @1", "? ?12 @a :b $c $d::e $f(g) @1")]
     [InlineData("postgresql", "? ?12 @a :b $c $1 @1 @@ @? a$b", "@a $1")]
     [InlineData("other_sql", "? ?12 @a :b $c $1 @1 x::int :1", "? ?12 @a :b $1")]
+    [InlineData("mariadb", "? ?12 ?b @a :b $c $1 @1 x::int :1", "? ?12 ?b @a")]
     public void Next_Placeholders_AreThoseOfTheEngine(string engine, string sql, string placeholders)
         => Assert.Equal(
             placeholders,
@@ -43,6 +45,7 @@ public sealed class SqlLexerFixture
     [InlineData("other_sql")]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
+    [InlineData("mariadb")]
     public void Next_PlaceholderLookalikes_InsideLiteralsCommentsAndNames_AreNotPlaceholders(string engine)
         => Assert.DoesNotContain(
             Tokens("SELECT '@a ? :b $1', \"@c\" -- @d ?\n/* :e $2 */", engine),
@@ -68,7 +71,8 @@ public sealed class SqlLexerFixture
     [InlineData("postgresql", "E | 'it\\'s' | , | 'x'")]
     [InlineData("other_sql", "E | 'it\\'s' | , | 'x'")]
     [InlineData("sqlite", "E | 'it\\' | s | ', ' | x | '")]
-    public void Next_BackslashBeforeAQuote_EscapesItOnlyInPostgresEscapeStrings(string engine, string tokens)
+    [InlineData("mariadb", "E | 'it\\'s' | , | 'x'")]
+    public void Next_BackslashBeforeAQuote_EscapesItInPostgresEscapeStringsAndEveryMySqlString(string engine, string tokens)
         => Assert.Equal(tokens, string.Join(" | ", Tokens("E'it\\'s', 'x'", engine).Select(token => token.Text)));
 
     [Fact]

@@ -9,8 +9,9 @@ public static class Sql
     public const string SelectUsers = "SELECT users.id, users.name FROM users";
 
     /// <summary>
-    /// The seed's users table, private to the connection (TEMP) and keyed by the engine's auto-numbered column so
-    /// that <see cref="InsertUser"/> runs everywhere. It holds no literal, so the sanitised text is the text.
+    /// The seed's users table, private to the connection (TEMPORARY) and keyed by the engine's auto-numbered column so
+    /// that <see cref="InsertUser"/> runs everywhere. It holds no literal (TEXT, since MariaDB's VARCHAR needs a
+    /// length), so the sanitised text is the text.
     /// </summary>
-    public static string CreateUsers(IDatabaseProvider provider) => $"CREATE TEMP TABLE users (id {provider.IdentityColumn}, name VARCHAR)";
+    public static string CreateUsers(IDatabaseProvider provider) => $"CREATE TEMPORARY TABLE users (id {provider.IdentityColumn}, name TEXT)";
 }
