@@ -332,6 +332,41 @@ public abstract class EntityFrameworkSuite<TEngine> : IDisposable
         }
     }
 
+    [SkippableFact]
+    public async Task ProviderSpansListenedTo_TheProvidersCommandSpanIsAChildOfOurs()
+    {
+        Skip.IfNot(Engine.ProviderSource is not null, $"{Engine.SystemName}'s provider starts no spans of its own.");
+        await using var shop = Shop();
+        var theirs = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Engine.ProviderSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == Recorder.Root.TraceId && !activity.OperationName.StartsWith("CONNECT", StringComparison.Ordinal))
+                {
+                    lock (theirs)
+                    {
+                        theirs.Add(activity);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var caller = Activity.Current;
+
+        shop.Products.Count();
+        await shop.Products.Where(p => p.Price > 2).ToListAsync();
+
+        Assert.Same(caller, Activity.Current);
+        Assert.Equal(2, Recorder.Spans.Count);
+        lock (theirs)
+        {
+            Assert.Equal(Recorder.Spans.Select(span => span.SpanId), theirs.OrderBy(span => span.StartTimeUtc).Select(span => span.ParentSpanId));
+        }
+    }
+
     private ShopContext Shop(Action<SqlTracingOptions>? configure = null, bool seed = true)
     {
         Skip.If(Engine.SkipReason is not null, Engine.SkipReason);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AopSqlTracing.Execution;
 using AopSqlTracing.Internal;
@@ -23,7 +24,7 @@ namespace AopSqlTracing.EntityFrameworkCore.Internal;
 internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetimeScope? scope)
     : IDbCommandInterceptor, IDbConnectionInterceptor, IDbTransactionInterceptor, ISaveChangesInterceptor
 {
-    private readonly ConcurrentDictionary<Guid, TracedExecution> _running = new();
+    private readonly ConcurrentDictionary<Guid, Running> _running = new();
     private readonly ConditionalWeakTable<DbConnection, EfConnection> _connections = new();
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
@@ -161,11 +162,19 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
             }
 
             StatementInfo? last = null;
-            var execution = ExecutionGate.BeginCommand(command, ConnectionOf(eventData.Connection), ref last, eventData.Context);
-            if (execution.IsActive)
+            var connection = ConnectionOf(eventData.Connection);
+            var execution = ExecutionGate.BeginCommand(command, connection, ref last, eventData.Context);
+            if (!execution.IsActive)
             {
-                _running[eventData.CommandId] = execution;
+                return result;
             }
+
+            // As for a traced connection: while the provider's own spans are listened to, ours is current for the
+            // provider's call (from here to the Executed or Failed event), so the provider's span is its child.
+            Activity? caller = null;
+            var switched = execution.Activity is { } span && ProviderSources.IsListened(connection.Facts.SystemName)
+                && SpanLifecycle.EnterProviderCall(span, out caller);
+            _running[eventData.CommandId] = new Running(execution, switched, caller);
         }
         catch (Exception exception)
         {
@@ -177,24 +186,47 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
 
     private T End<T>(Guid commandId, T result)
     {
-        if (_running.TryRemove(commandId, out var execution))
+        if (_running.TryRemove(commandId, out var running))
         {
-            execution.Complete();
+            running.ExitProviderCall();
+            running.Execution.Complete();
         }
 
         return result;
     }
 
     private DbDataReader ContinueInReader(CommandExecutedEventData eventData, DbDataReader reader)
-        => reader is not null && eventData.CommandSource != CommandSource.SaveChanges && _running.TryRemove(eventData.CommandId, out var execution)
-            ? new TracedDataReader(reader, execution, ConnectionOf(eventData.Connection))
+    {
+        if (_running.TryGetValue(eventData.CommandId, out var running))
+        {
+            // The provider's call is over; a SaveChanges reader's span still ends when EF Core closes the reader.
+            running.ExitProviderCall();
+            _running[eventData.CommandId] = running with { Switched = false };
+        }
+
+        return reader is not null && eventData.CommandSource != CommandSource.SaveChanges && _running.TryRemove(eventData.CommandId, out running)
+            ? new TracedDataReader(reader, running.Execution, ConnectionOf(eventData.Connection))
             : reader!;
+    }
 
     private void Fail(Guid commandId, Exception exception)
     {
-        if (_running.TryRemove(commandId, out var execution))
+        if (_running.TryRemove(commandId, out var running))
         {
-            execution.Fail(exception);
+            running.ExitProviderCall();
+            running.Execution.Fail(exception);
+        }
+    }
+
+    // An execution in flight, and whether (and from which caller's current activity) our span was made current.
+    private readonly record struct Running(TracedExecution Execution, bool Switched, Activity? Caller)
+    {
+        public void ExitProviderCall()
+        {
+            if (Switched)
+            {
+                SpanLifecycle.ExitProviderCall(Caller);
+            }
         }
     }
 

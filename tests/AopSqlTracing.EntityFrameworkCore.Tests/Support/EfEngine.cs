@@ -11,6 +11,9 @@ public interface IEfEngine : IDisposable
 
     string SystemName { get; }
 
+    /// <summary>Gets the name of the provider's own ActivitySource, or null when it starts no spans.</summary>
+    string? ProviderSource { get; }
+
     /// <summary>Gets the schema the test's tables live in (null on SQLite).</summary>
     string? Schema { get; }
 
@@ -37,6 +40,8 @@ public sealed class SqliteEngine : IEfEngine
 
     public string SystemName => "sqlite";
 
+    public string? ProviderSource => null;
+
     public string? Schema => null;
 
     public DbContextOptionsBuilder<ShopContext> UseProvider(DbContextOptionsBuilder<ShopContext> builder) => builder.UseSqlite(_connectionString);
@@ -56,6 +61,8 @@ public sealed class PostgresEngine : IEfEngine
         : null;
 
     public string SystemName => "postgresql";
+
+    public string? ProviderSource => "Npgsql";
 
     public string? Schema { get; } = "ef_" + Guid.NewGuid().ToString("N")[..12];
 
