@@ -63,6 +63,6 @@ public static class SqlTracingDbContextOptionsBuilderExtensions
     {
         var options = new SqlTracingOptions();
         configure?.Invoke(options);
-        return builder.AddInterceptors(new EfSqlTracingInterceptor(new TracedDatabase(options), scope));
+        return builder.AddInterceptors(new EfSqlTracingInterceptor(new TracedDatabase(options), scope), new EfUnitOfWorkInterceptor(scope));
     }
 }

@@ -15,14 +15,14 @@ namespace AopSqlTracing.EntityFrameworkCore.Internal;
 
 /// <summary>
 /// Sends every command Entity Framework Core runs through the library's one execution path (the gate, the span
-/// factory, the metrics), with the context's marks; ends a context's mark when its transaction ends.
+/// factory, the metrics), with the context's marks (ended by <see cref="EfUnitOfWorkInterceptor"/>).
 /// </summary>
 /// <remarks>
 /// A command EF Core runs on one of our traced connections is already traced by that connection's proxy: it is left
 /// to it (one span per command), with the context's mark handed to the command so the context still parents it.
 /// </remarks>
 internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetimeScope? scope)
-    : IDbCommandInterceptor, IDbConnectionInterceptor, IDbTransactionInterceptor, ISaveChangesInterceptor
+    : IDbCommandInterceptor, IDbConnectionInterceptor
 {
     private readonly ConcurrentDictionary<Guid, Running> _running = new();
     private readonly ConditionalWeakTable<DbConnection, EfConnection> _connections = new();
@@ -108,46 +108,6 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
     public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         Known(connection)?.FactsChanged();
-        return Task.CompletedTask;
-    }
-
-    // The seed's Session: a commit or rollback ends the context's mark (and, as for any traced connection, the
-    // connection's and the nearest marked scope's). Savepoints are other events and keep it.
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => EndMarks(eventData.Context, transaction.Connection);
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        EndMarks(eventData.Context, transaction.Connection);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => EndMarks(eventData.Context, transaction.Connection);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        EndMarks(eventData.Context, transaction.Connection);
-        return Task.CompletedTask;
-    }
-
-    // SaveChanges outside an explicit transaction runs in its own, which ends with it (EF Core may skip a transaction
-    // for a single command, but the unit of work is over all the same).
-    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        EndImplicitTransaction(eventData.Context);
-        return result;
-    }
-
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        EndImplicitTransaction(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public void SaveChangesFailed(DbContextErrorEventData eventData) => EndImplicitTransaction(eventData.Context);
-
-    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        EndImplicitTransaction(eventData.Context);
         return Task.CompletedTask;
     }
 
@@ -240,27 +200,6 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
         if (context is not null && MarkTable.Get(context) is { } mark && MarkTable.Get(ProxyTargets.Unwrap(command)) is null)
         {
             MarkTable.Set(ProxyTargets.Unwrap(command), mark);
-        }
-    }
-
-    private void EndMarks(DbContext? context, DbConnection? connection)
-    {
-        if (context is not null)
-        {
-            MarkTable.Clear(context);
-        }
-
-        if (connection is not null)
-        {
-            TransactionMarks.End(ProxyTargets.Unwrap(connection), scope);
-        }
-    }
-
-    private void EndImplicitTransaction(DbContext? context)
-    {
-        if (context is not null && context.Database.CurrentTransaction is null)
-        {
-            EndMarks(context, context.Database.GetDbConnection());
         }
     }
 }
