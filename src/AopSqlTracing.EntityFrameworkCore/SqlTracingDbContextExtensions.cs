@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AopSqlTracing;
-using AopSqlTracing.Marks;
+using AopSqlTracing.EntityFrameworkCore.Internal;
 
 namespace Microsoft.EntityFrameworkCore;
 
@@ -18,36 +18,44 @@ public static class SqlTracingDbContextExtensions
 {
     /// <summary>Traces the context's statements until its transaction ends, under the usual parent.</summary>
     /// <param name="context">A context configured with <c>UseSqlTracing</c>.</param>
-    public static void SetTraced(this DbContext context) => MarkTable.Set(Checked(context), TraceMark.WithoutParent);
+    public static void SetTraced(this DbContext context) => ContextMarks.Set(Checked(context), null);
 
     /// <summary>Traces the context's statements until its transaction ends, as children of <paramref name="span"/>.</summary>
     /// <param name="context">A context configured with <c>UseSqlTracing</c>.</param>
     /// <param name="span">A started span; only its context is kept.</param>
-    public static void SetParentSpan(this DbContext context, Activity span) => MarkTable.Set(Checked(context), SqlTracing.Mark(span));
+    public static void SetParentSpan(this DbContext context, Activity span)
+    {
+        ArgumentNullException.ThrowIfNull(span);
+        ContextMarks.Set(Checked(context), Valid(span.Context, nameof(span)));
+    }
 
     /// <summary>Traces the context's statements until its transaction ends, under a parent known by its context.</summary>
     /// <param name="context">A context configured with <c>UseSqlTracing</c>.</param>
     /// <param name="parent">A valid (non-default) span context.</param>
-    public static void SetParentSpan(this DbContext context, ActivityContext parent) => MarkTable.Set(Checked(context), SqlTracing.Mark(parent, nameof(parent)));
+    public static void SetParentSpan(this DbContext context, ActivityContext parent) => ContextMarks.Set(Checked(context), Valid(parent, nameof(parent)));
 
     /// <summary>Removes the context's mark; spans already made are not affected.</summary>
     /// <param name="context">Any context.</param>
-    public static void ClearTraced(this DbContext context) => MarkTable.Clear(Checked(context));
+    public static void ClearTraced(this DbContext context) => ContextMarks.Clear(Checked(context));
 
     /// <summary>Tells whether the context is marked for tracing.</summary>
     /// <param name="context">Any context.</param>
     /// <returns><see langword="true"/> when marked.</returns>
-    public static bool GetTraced(this DbContext context) => MarkTable.Get(Checked(context)) is not null;
+    public static bool GetTraced(this DbContext context) => ContextMarks.Get(Checked(context)).IsMarked;
 
     /// <summary>Gets the parent the context is marked with, if any.</summary>
     /// <param name="context">Any context.</param>
     /// <returns>The parent's context, or <see langword="null"/> when unmarked or marked without a parent.</returns>
-    public static ActivityContext? GetParentSpan(this DbContext context) => MarkTable.Get(Checked(context))?.Parent;
+    public static ActivityContext? GetParentSpan(this DbContext context) => ContextMarks.Get(Checked(context)).Parent;
 
     /// <summary>Tells whether the context is marked with a parent span.</summary>
     /// <param name="context">Any context.</param>
     /// <returns><see langword="true"/> when a parent was given.</returns>
     public static bool HasParentSpan(this DbContext context) => GetParentSpan(context).HasValue;
+
+    private static ActivityContext Valid(ActivityContext parent, string name) => parent == default
+        ? throw new ArgumentException("A parent span context must be a valid context: a started Activity's Context or one extracted from a propagated trace, not default.", name)
+        : parent;
 
     private static DbContext Checked(DbContext context, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(context))] string? name = null)
     {

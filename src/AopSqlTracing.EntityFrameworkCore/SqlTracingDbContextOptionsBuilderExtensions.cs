@@ -1,7 +1,7 @@
 using AopSqlTracing;
 using AopSqlTracing.EntityFrameworkCore.Internal;
-using AopSqlTracing.Internal;
 using Autofac;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 // In EF Core's namespace, as its own Use… extensions are, so the usings that configure a context bring it.
 namespace Microsoft.EntityFrameworkCore;
@@ -59,10 +59,21 @@ public static class SqlTracingDbContextOptionsBuilderExtensions
         where TContext : DbContext
         => (DbContextOptionsBuilder<TContext>)UseSqlTracing((DbContextOptionsBuilder)builder, scope, configure);
 
+    // As EF Core's own Use… methods replace their options extension, a second call on the same builder (the same
+    // configure action given to AddDbContext and AddDbContextFactory is common) replaces what the first one set,
+    // and leaves one set of interceptors.
     private static DbContextOptionsBuilder Add(DbContextOptionsBuilder builder, ILifetimeScope? scope, Action<SqlTracingOptions>? configure)
     {
         var options = new SqlTracingOptions();
         configure?.Invoke(options);
-        return builder.AddInterceptors(new EfSqlTracingInterceptor(new TracedDatabase(options), scope), new EfUnitOfWorkInterceptor(scope));
+        var present = builder.Options.FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
+        if (present.OfType<EfSqlTracingInterceptor>().FirstOrDefault() is { } commands && present.OfType<EfUnitOfWorkInterceptor>().FirstOrDefault() is { } unitsOfWork)
+        {
+            commands.Reconfigure(options, scope);
+            unitsOfWork.Scope = scope;
+            return builder;
+        }
+
+        return builder.AddInterceptors(new EfSqlTracingInterceptor(options, scope), new EfUnitOfWorkInterceptor(scope));
     }
 }

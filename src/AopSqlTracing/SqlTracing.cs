@@ -111,7 +111,21 @@ public static class SqlTracing
     /// <exception cref="ObjectDisposedException">The scope has ended.</exception>
     public static void SetParentSpan(this ILifetimeScope scope, ActivityContext parent) => ScopeMarks.Set(LiveScopeOwner(scope), Mark(parent));
 
-    /// <summary>Removes the scope's own mark; marks of its parent scopes still apply.</summary>
+    /// <summary>
+    /// Like <see cref="SetParentSpan(ILifetimeScope, Activity)"/>, for the scope's whole life: commits and rollbacks
+    /// under it end the units of work marked inside it, never this mark. What <c>UseSqlTracing()</c> sets on a request.
+    /// </summary>
+    /// <param name="scope">A lifetime scope that is one whole unit of work for tracing (a request, a job).</param>
+    /// <param name="span">A started span; only its context is kept.</param>
+    /// <exception cref="ObjectDisposedException">The scope has ended.</exception>
+    public static void SetParentSpanUntilScopeEnds(this ILifetimeScope scope, Activity span) => ScopeMarks.SetLasting(LiveScopeOwner(scope), Mark(span));
+
+    /// <summary>Like <see cref="SetParentSpanUntilScopeEnds(ILifetimeScope, Activity)"/>, under the usual parent.</summary>
+    /// <param name="scope">A lifetime scope that is one whole unit of work for tracing.</param>
+    /// <exception cref="ObjectDisposedException">The scope has ended.</exception>
+    public static void SetTracedUntilScopeEnds(this ILifetimeScope scope) => ScopeMarks.SetLasting(LiveScopeOwner(scope), TraceMark.WithoutParent);
+
+    /// <summary>Removes the scope's own marks (a unit of work's and one for its whole life); marks of its parent scopes still apply.</summary>
     /// <param name="scope">A lifetime scope.</param>
     public static void ClearTraced(this ILifetimeScope scope) => ScopeMarks.Clear(ScopeOwner(scope));
 

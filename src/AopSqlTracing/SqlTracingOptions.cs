@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
-using AopSqlTracing.Internal;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing;
 

@@ -1,12 +1,12 @@
 using System.Data;
 using System.Data.Common;
 using AopSqlTracing.Autofac;
-using AopSqlTracing.Internal;
 using AopSqlTracing.Repositories;
 using Autofac;
 using Autofac.Builder;
 using Autofac.Core;
 using Autofac.Core.Resolving.Pipeline;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing;
 

@@ -13,7 +13,7 @@ namespace AopSqlTracing.EntityFrameworkCore.Tests;
 /// commands are, the context's marks (the seed's Session) ended by its transaction, and exactly one span per command
 /// when EF Core also runs on a traced connection.
 /// </summary>
-public abstract class EntityFrameworkSuite<TEngine> : IDisposable
+public abstract partial class EntityFrameworkSuite<TEngine> : IDisposable
     where TEngine : IEfEngine, new()
 {
     private readonly List<IDisposable> _owned = [];

@@ -47,7 +47,7 @@ internal sealed partial class SqlTracingMiddleware(Func<HttpContext, bool>? pred
     {
         if (request is null || request.IdFormat != ActivityIdFormat.W3C || request.Context == default)
         {
-            scope.SetTraced();
+            scope.SetTracedUntilScopeEnds();
             return;
         }
 
@@ -57,7 +57,8 @@ internal sealed partial class SqlTracingMiddleware(Func<HttpContext, bool>? pred
             LogRequestNotRecorded(logger);
         }
 
-        scope.SetParentSpan(request);
+        // The request's mark lasts the request: a commit inside it ends the units of work the application marks.
+        scope.SetParentSpanUntilScopeEnds(request);
     }
 
     private bool Selects(HttpContext context)

@@ -1,52 +1,60 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AopSqlTracing.Execution;
-using AopSqlTracing.Internal;
-using AopSqlTracing.Marks;
-using AopSqlTracing.Proxies;
-using AopSqlTracing.Statements;
 using Autofac;
+using Castle.DynamicProxy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace AopSqlTracing.EntityFrameworkCore.Internal;
 
 /// <summary>
-/// Sends every command Entity Framework Core runs through the library's one execution path (the gate, the span
-/// factory, the metrics), with the context's marks (ended by <see cref="EfUnitOfWorkInterceptor"/>).
+/// A thin adapter of the library's door for Entity Framework Core's command events: <c>…Executing</c> begins the
+/// operation (and opens the provider-span window), <c>…Executed</c>, <c>CommandFailed</c> and <c>CommandCanceled</c>
+/// end it, a query's reader carries it on. The context's marks are ended by <see cref="EfUnitOfWorkInterceptor"/>.
 /// </summary>
 /// <remarks>
 /// A command EF Core runs on one of our traced connections is already traced by that connection's proxy: it is left
-/// to it (one span per command), with the context's mark handed to the command so the context still parents it.
+/// to it (one span per command), told which context it runs for, so the context's mark and the policy's
+/// <see cref="SqlExecution.Context"/> are the same on both paths.
 /// </remarks>
-internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetimeScope? scope)
+internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifetimeScope? scope)
     : IDbCommandInterceptor, IDbConnectionInterceptor
 {
     private readonly ConcurrentDictionary<Guid, Running> _running = new();
-    private readonly ConditionalWeakTable<DbConnection, EfConnection> _connections = new();
+    private ConditionalWeakTable<DbConnection, TracedConnection> _connections = new();
+    private SqlTracingOptions _options = options;
+    private ILifetimeScope? _scope = scope;
+
+    /// <summary>Takes the options and scope of a later <c>UseSqlTracing</c> on the same options builder: the last call wins.</summary>
+    public void Reconfigure(SqlTracingOptions options, ILifetimeScope? scope)
+    {
+        _options = options;
+        _scope = scope;
+        _connections = new();
+    }
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        => Begin(command, eventData, result);
+        => Begin(command, eventData, result, result.HasResult);
 
     public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(Begin(command, eventData, result));
+        => ValueTask.FromResult(Begin(command, eventData, result, result.HasResult));
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-        => Begin(command, eventData, result);
+        => Begin(command, eventData, result, result.HasResult);
 
     public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(Begin(command, eventData, result));
+        => ValueTask.FromResult(Begin(command, eventData, result, result.HasResult));
 
     public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-        => Begin(command, eventData, result);
+        => Begin(command, eventData, result, result.HasResult);
 
     public ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(Begin(command, eventData, result));
+        => ValueTask.FromResult(Begin(command, eventData, result, result.HasResult));
 
     public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
         => End(eventData.CommandId, result);
@@ -60,8 +68,8 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
     public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
         => ValueTask.FromResult(End(eventData.CommandId, result));
 
-    // A query's reader goes on in the traced connection's own forwarding reader: it counts the rows EF Core reads,
-    // fails on a failing read, and ends when EF Core closes or disposes it (or the connection closes under it).
+    // A query's reader goes on in the door's forwarding reader: it counts the rows EF Core reads, fails on a failing
+    // read, and ends when EF Core closes or disposes it, or when the connection closes under it (an abandoned query).
     // SaveChanges' readers are the provider's own (Npgsql casts them to its type), and end when EF Core closes them.
     public DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
         => ContinueInReader(eventData, result);
@@ -95,6 +103,7 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
         return Task.CompletedTask;
     }
 
+    // EF Core hands interceptors no exception on a cancellation; the span says what the caller gets.
     public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Fail(eventData.CommandId, new OperationCanceledException());
 
     public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
@@ -111,34 +120,55 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
         return Task.CompletedTask;
     }
 
-    private T Begin<T>(DbCommand command, CommandEventData eventData, T result)
+    // As on a traced connection: the provider closes its readers with the connection, so their spans end here.
+    public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Closed(connection);
+
+    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        Closed(connection);
+        return Task.CompletedTask;
+    }
+
+    public void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Closed(connection);
+
+    public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        Closed(connection);
+        return Task.CompletedTask;
+    }
+
+    // An earlier interceptor that suppressed the command (a cache answering it) means no database call: no operation.
+    private T Begin<T>(DbCommand command, CommandEventData eventData, T result, bool suppressed)
     {
         try
         {
-            if (ProxyTargets.IsOurs(command))
+            if (suppressed)
             {
-                HandContextMarkTo(command, eventData.Context);
                 return result;
             }
 
-            StatementInfo? last = null;
+            ContextMarks.DropIfStale(eventData.Context);
+            if (command is IProxyTargetAccessor proxy)
+            {
+                if (eventData.Context is { } context && proxy.DynProxyGetTarget() is DbCommand target)
+                {
+                    SqlDoor.RunsFor(target, context);
+                }
+
+                return result;
+            }
+
             var connection = ConnectionOf(eventData.Connection);
-            var execution = ExecutionGate.BeginCommand(command, connection, ref last, eventData.Context);
-            if (!execution.IsActive)
+            var operation = SqlDoor.BeginCommand(command, connection, eventData.Context);
+            if (operation.IsActive)
             {
-                return result;
+                var entered = SqlDoor.EnterProvider(operation, connection, out var caller);
+                _running[eventData.CommandId] = new Running(operation, connection, entered, caller);
             }
-
-            // As for a traced connection: while the provider's own spans are listened to, ours is current for the
-            // provider's call (from here to the Executed or Failed event), so the provider's span is its child.
-            Activity? caller = null;
-            var switched = execution.Activity is { } span && ProviderSources.IsListened(connection.Facts.SystemName)
-                && SpanLifecycle.EnterProviderCall(span, out caller);
-            _running[eventData.CommandId] = new Running(execution, switched, caller);
         }
         catch (Exception exception)
         {
-            SqlTracingEventSource.Log.TracingFailed("entity framework command", exception);
+            SqlDoor.ReportFailure("entity framework command", exception);
         }
 
         return result;
@@ -148,8 +178,8 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
     {
         if (_running.TryRemove(commandId, out var running))
         {
-            running.ExitProviderCall();
-            running.Execution.Complete();
+            running.ExitProvider();
+            running.Operation.Complete();
         }
 
         return result;
@@ -157,49 +187,55 @@ internal sealed class EfSqlTracingInterceptor(TracedDatabase database, ILifetime
 
     private DbDataReader ContinueInReader(CommandExecutedEventData eventData, DbDataReader reader)
     {
-        if (_running.TryGetValue(eventData.CommandId, out var running))
+        if (!_running.TryRemove(eventData.CommandId, out var running))
         {
-            // The provider's call is over; a SaveChanges reader's span still ends when EF Core closes the reader.
-            running.ExitProviderCall();
-            _running[eventData.CommandId] = running with { Switched = false };
+            return reader;
         }
 
-        return reader is not null && eventData.CommandSource != CommandSource.SaveChanges && _running.TryRemove(eventData.CommandId, out running)
-            ? new TracedDataReader(reader, running.Execution, ConnectionOf(eventData.Connection))
-            : reader!;
+        // The provider's call is over; a SaveChanges reader's operation still ends when EF Core closes the reader.
+        running.ExitProvider();
+        if (reader is null || eventData.CommandSource == CommandSource.SaveChanges)
+        {
+            _running[eventData.CommandId] = running with { InProvider = false };
+            return reader!;
+        }
+
+        return SqlDoor.ContinueInReader(reader, running.Operation, running.Connection);
     }
 
     private void Fail(Guid commandId, Exception exception)
     {
         if (_running.TryRemove(commandId, out var running))
         {
-            running.ExitProviderCall();
-            running.Execution.Fail(exception);
+            running.ExitProvider();
+            running.Operation.Fail(exception);
         }
     }
 
-    // An execution in flight, and whether (and from which caller's current activity) our span was made current.
-    private readonly record struct Running(TracedExecution Execution, bool Switched, Activity? Caller)
+    private void Closed(DbConnection connection)
     {
-        public void ExitProviderCall()
+        if (Known(connection) is { } known)
         {
-            if (Switched)
+            known.FactsChanged();
+            known.FinishOpenReaders();
+        }
+    }
+
+    private TracedConnection ConnectionOf(DbConnection connection)
+        => _connections.GetValue(connection, target => new TracedConnection(_options, target, _scope));
+
+    private TracedConnection? Known(DbConnection connection) => _connections.TryGetValue(connection, out var known) ? known : null;
+
+    // An operation in flight, the connection it runs on, and whether (from which caller's current activity) the
+    // provider-span window is open for it.
+    private readonly record struct Running(SqlOperation Operation, TracedConnection Connection, bool InProvider, System.Diagnostics.Activity? Caller)
+    {
+        public void ExitProvider()
+        {
+            if (InProvider)
             {
-                SpanLifecycle.ExitProviderCall(Caller);
+                SqlDoor.ExitProvider(Caller);
             }
-        }
-    }
-
-    private EfConnection ConnectionOf(DbConnection connection)
-        => _connections.GetValue(connection, target => new EfConnection(database, target, scope));
-
-    private EfConnection? Known(DbConnection connection) => _connections.TryGetValue(connection, out var known) ? known : null;
-
-    private static void HandContextMarkTo(DbCommand command, DbContext? context)
-    {
-        if (context is not null && MarkTable.Get(context) is { } mark && MarkTable.Get(ProxyTargets.Unwrap(command)) is null)
-        {
-            MarkTable.Set(ProxyTargets.Unwrap(command), mark);
         }
     }
 }

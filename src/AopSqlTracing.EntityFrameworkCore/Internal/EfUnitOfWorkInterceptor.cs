@@ -1,6 +1,5 @@
 using System.Data.Common;
-using AopSqlTracing.Marks;
-using AopSqlTracing.Proxies;
+using AopSqlTracing.Execution;
 using Autofac;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -14,6 +13,9 @@ namespace AopSqlTracing.EntityFrameworkCore.Internal;
 /// </summary>
 internal sealed class EfUnitOfWorkInterceptor(ILifetimeScope? scope) : IDbTransactionInterceptor, ISaveChangesInterceptor
 {
+    /// <summary>Gets or sets the lifetime scope whose marks a commit ends; a later <c>UseSqlTracing</c> on the same builder sets it.</summary>
+    public ILifetimeScope? Scope { get; set; } = scope;
+
     // The seed's Session: a commit or rollback ends the context's mark (and, as for any traced connection, the
     // connection's and the nearest marked scope's). Savepoints are other events and keep it.
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => EndMarks(eventData.Context, transaction.Connection);
@@ -33,18 +35,20 @@ internal sealed class EfUnitOfWorkInterceptor(ILifetimeScope? scope) : IDbTransa
     }
 
     // SaveChanges outside an explicit transaction runs in its own, which ends with it (EF Core may skip a transaction
-    // for a single command, but the unit of work is over all the same).
+    // for a single command, but the unit of work is over all the same). With nothing to save no command ran, and
+    // no unit of work ended.
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        EndImplicitTransaction(eventData.Context);
+        if (result > 0)
+        {
+            EndImplicitTransaction(eventData.Context);
+        }
+
         return result;
     }
 
     public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        EndImplicitTransaction(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
+        => ValueTask.FromResult(SavedChanges(eventData, result));
 
     public void SaveChangesFailed(DbContextErrorEventData eventData) => EndImplicitTransaction(eventData.Context);
 
@@ -58,12 +62,12 @@ internal sealed class EfUnitOfWorkInterceptor(ILifetimeScope? scope) : IDbTransa
     {
         if (context is not null)
         {
-            MarkTable.Clear(context);
+            ContextMarks.Clear(context);
         }
 
         if (connection is not null)
         {
-            TransactionMarks.End(ProxyTargets.Unwrap(connection), scope);
+            SqlDoor.EndUnitOfWork(connection is Castle.DynamicProxy.IProxyTargetAccessor proxy && proxy.DynProxyGetTarget() is DbConnection target ? target : connection, Scope);
         }
     }
 

@@ -1,10 +1,10 @@
 using System.Data;
 using System.Data.Common;
-using AopSqlTracing.Internal;
 using AopSqlTracing.Proxies;
 using Autofac.Core;
 using Autofac.Core.Registration;
 using Autofac.Core.Resolving.Pipeline;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing.Autofac;
 

@@ -1,10 +1,10 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using AopSqlTracing.Internal;
 using AopSqlTracing.Proxies;
 using Autofac;
 using Autofac.Core;
 using Autofac.Core.Resolving.Pipeline;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing.Autofac;
 

@@ -1,4 +1,3 @@
-using AopSqlTracing.Internal;
 using AopSqlTracing.Proxies;
 using AopSqlTracing.Repositories;
 using Autofac.Core;

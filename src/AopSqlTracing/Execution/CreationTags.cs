@@ -8,7 +8,7 @@ namespace AopSqlTracing.Execution;
 /// instance per thread is reused, and it is its own enumerator: passing them allocates nothing beyond the tags
 /// the span would carry anyway.
 /// </summary>
-internal sealed class CreationTags : IEnumerable<KeyValuePair<string, object?>>, IEnumerator<KeyValuePair<string, object?>>
+internal sealed class CreationTags : IAttributeSink, IEnumerable<KeyValuePair<string, object?>>, IEnumerator<KeyValuePair<string, object?>>
 {
     private const int Capacity = 10;
 

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using AopSqlTracing.Statements;
+using AopSqlTracing.Engines;
 
 namespace AopSqlTracing.Execution;
 
@@ -31,15 +32,15 @@ internal readonly record struct SpanDescription(
     {
         try
         {
-            description = command is null ? ForBatch(BatchStatements.Of(batch!, options.QueryText, facts.Dialect), facts, options)
+            description = command is null ? ForBatch(BatchStatements.Of(batch!, options.QueryText, facts.Engine.Dialect), facts, options)
                 : scriptAsBatch && ScriptStatements(command, facts) is { Count: > 1 } statements
-                    ? ForBatch(BatchStatements.Of(statements, options.QueryText, facts.Dialect), facts, options)
+                    ? ForBatch(BatchStatements.Of(statements, options.QueryText, facts.Engine.Dialect), facts, options)
                     : ForCommand(command, facts, options, ref last);
             return true;
         }
         catch (Exception exception)
         {
-            Internal.SqlTracingEventSource.Log.TracingFailed("classify", exception);
+            SqlTracingEventSource.Log.TracingFailed("classify", exception);
             description = default;
             return false;
         }
@@ -60,9 +61,9 @@ internal readonly record struct SpanDescription(
                 null, null, null, null, procedure.NormalizedText, 0);
         }
 
-        var statement = StatementClassifier.Classify(text, facts.Dialect, ref last);
+        var statement = StatementClassifier.Classify(text, facts.Engine.Dialect, ref last);
         return new SpanDescription(
-            options.SpanNaming == SqlSpanNaming.StatementKind ? statement.Kind : statement.Summary ?? facts.SystemName,
+            options.SpanNaming == SqlSpanNaming.StatementKind ? statement.Kind : statement.Summary ?? facts.Engine.SystemName,
             statement.Operation,
             statement.Summary,
             statement.Collection,
@@ -74,8 +75,8 @@ internal readonly record struct SpanDescription(
     // Only a text that is not one recognisable statement is cut up: the common single statement costs its look-up only.
     private static IReadOnlyList<string>? ScriptStatements(DbCommand command, ConnectionFacts facts)
         => command.CommandType == CommandType.Text && command.CommandText is { Length: > 0 } text
-            && StatementClassifier.Classify(text, facts.Dialect).Operation is null
-                ? StatementSplitter.Split(text, facts.Dialect)
+            && StatementClassifier.Classify(text, facts.Engine.Dialect).Operation is null
+                ? StatementSplitter.Split(text, facts.Engine.Dialect)
                 : null;
 
     /// <param name="statements">The batch's statements, described.</param>
@@ -84,7 +85,7 @@ internal readonly record struct SpanDescription(
     private static SpanDescription ForBatch(BatchStatements statements, ConnectionFacts facts, SqlTracingOptions options)
     {
         return new SpanDescription(
-            options.SpanNaming == SqlSpanNaming.StatementKind ? statements.Name : statements.Summary ?? facts.SystemName,
+            options.SpanNaming == SqlSpanNaming.StatementKind ? statements.Name : statements.Summary ?? facts.Engine.SystemName,
             statements.Operation,
             statements.Summary,
             statements.Collection,

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
-using AopSqlTracing.Internal;
+using AopSqlTracing.Engines;
 
 namespace AopSqlTracing.Execution;
 
@@ -9,7 +9,7 @@ namespace AopSqlTracing.Execution;
 /// Every step is guarded: a listener that throws costs the span, never the database call, and our spans never
 /// become <see cref="Activity.Current"/> for the caller: its current activity is the same before and after. The one
 /// window where a span of ours is current is the provider's own call (<see cref="EnterProviderCall"/>), when the
-/// provider's own source is listened to (<see cref="ProviderSources"/>), so that the spans a provider starts itself
+/// provider's own source is listened to (<see cref="DbEngine.ProviderIsListened"/>), so that the spans a provider starts itself
 /// (MySqlConnector's, Npgsql's) are children of ours, not siblings.
 /// </summary>
 internal static class SpanLifecycle
@@ -83,21 +83,16 @@ internal static class SpanLifecycle
     /// <param name="activity">The span.</param>
     /// <param name="exception">What the call threw; it goes on to the caller unchanged.</param>
     /// <param name="options">Whether the message may be recorded, and the hook to call.</param>
-    public static void Fail(Activity activity, Exception exception, SqlTracingOptions options)
+    /// <param name="engine">The engine that threw it, which tells how its error code is read.</param>
+    public static void Fail(Activity activity, Exception exception, SqlTracingOptions options, DbEngine engine)
     {
         try
         {
             activity.SetStatus(ActivityStatusCode.Error, options.RecordException ? exception.Message : null);
             if (activity.IsAllDataRequested)
             {
-                activity.SetTag(DbAttributes.ErrorType, exception.GetType().FullName);
-
-                // Providers wrap a server-side cancellation in OperationCanceledException; its code is inside.
-                if ((exception as DbException ?? exception.InnerException as DbException) is { } dbException)
-                {
-                    activity.SetTag(DbAttributes.ResponseStatusCode, DbErrorCodes.Of(dbException));
-                }
-
+                var tags = new SpanTags(activity);
+                SqlAttributes.AddFailure(ref tags, exception, engine);
                 if (options.RecordException)
                 {
                     activity.AddException(exception);
@@ -167,6 +162,18 @@ internal static class SpanLifecycle
         if (Activity.Current != current)
         {
             Activity.Current = current;
+        }
+    }
+
+    // A started span's own tags.
+    private readonly struct SpanTags(Activity activity) : IAttributeSink
+    {
+        public void Add(string key, object? value)
+        {
+            if (value is not null)
+            {
+                activity.SetTag(key, value);
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using AopSqlTracing.Internal;
+using AopSqlTracing.Engines;
 
 namespace AopSqlTracing.Execution;
 
@@ -41,28 +40,17 @@ internal static class SqlMetrics
     {
         try
         {
-            var tags = default(TagList);
-            tags.Add(DbAttributes.SystemName, facts.SystemName);
-            Add(ref tags, DbAttributes.Namespace, facts.Namespace);
-            Add(ref tags, DbAttributes.OperationName, description.Operation);
-            Add(ref tags, DbAttributes.CollectionName, description.Collection);
-            Add(ref tags, DbAttributes.QuerySummary, description.Summary);
-            Add(ref tags, DbAttributes.StoredProcedureName, description.ProcedureName);
-            Add(ref tags, DbAttributes.ServerAddress, facts.Server.Address);
-            Add(ref tags, DbAttributes.ServerPort, facts.Port);
+            var tags = default(MeasurementTags);
+            SqlAttributes.AddOperation(ref tags, description, facts);
             if (failure is not null)
             {
-                tags.Add(DbAttributes.ErrorType, failure.GetType().FullName);
-                if ((failure as DbException ?? failure.InnerException as DbException) is { } dbException)
-                {
-                    Add(ref tags, DbAttributes.ResponseStatusCode, DbErrorCodes.Of(dbException));
-                }
+                SqlAttributes.AddFailure(ref tags, failure, facts.Engine);
             }
 
-            Duration.Record(seconds, tags);
+            Duration.Record(seconds, tags.List);
             if (returnedRows is { } rows && ReturnedRows.Enabled)
             {
-                ReturnedRows.Record(rows, tags);
+                ReturnedRows.Record(rows, tags.List);
             }
         }
         catch (Exception exception)
@@ -72,11 +60,17 @@ internal static class SqlMetrics
         }
     }
 
-    private static void Add(ref TagList tags, string key, object? value)
+    // A measurement's attributes, on the stack.
+    private struct MeasurementTags : IAttributeSink
     {
-        if (value is not null)
+        public TagList List;
+
+        public void Add(string key, object? value)
         {
-            tags.Add(key, value);
+            if (value is not null)
+            {
+                List.Add(key, value);
+            }
         }
     }
 }

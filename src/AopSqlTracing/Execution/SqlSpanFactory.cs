@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
-using AopSqlTracing.Internal;
 using AopSqlTracing.Repositories;
+using AopSqlTracing.Engines;
 
 namespace AopSqlTracing.Execution;
 
@@ -20,7 +20,7 @@ internal static class SqlSpanFactory
     public static Activity? StartSql(in SpanDescription description, ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
     {
         var tags = CreationTags.Rent();
-        SpanTags.AddCreationTags(tags, description, facts);
+        SqlAttributes.AddSpanCreation(tags, description, facts);
         var activity = SpanLifecycle.Create(description.Name, ActivityKind.Client, parent, tags);
         CreationTags.Return(tags);
         if (activity is null)
@@ -30,7 +30,7 @@ internal static class SqlSpanFactory
 
         if (command is not null && options.RecordParameters && activity.IsAllDataRequested)
         {
-            SpanTags.AddParameters(activity, command, options);
+            SqlAttributes.AddParameters(activity, command, options);
         }
 
         if (SpanLifecycle.Start(activity) is not { } started)
@@ -46,13 +46,14 @@ internal static class SqlSpanFactory
         return started.IsStopped ? null : started;
     }
 
-    /// <param name="method">The traced method's span name and function name.</param>
+    /// <param name="spanName">The traced method's span name.</param>
+    /// <param name="functionName">Its <c>code.function.name</c>.</param>
     /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/>.</param>
-    public static Activity? StartRepositoryCall(TracedMethod method, ActivityContext parent)
+    public static Activity? StartRepositoryCall(string spanName, string functionName, ActivityContext parent)
     {
         var tags = CreationTags.Rent();
-        tags.Add(DbAttributes.CodeFunctionName, method.FunctionName);
-        var activity = SpanLifecycle.Create(method.SpanName, ActivityKind.Internal, parent, tags);
+        tags.Add(DbAttributes.CodeFunctionName, functionName);
+        var activity = SpanLifecycle.Create(spanName, ActivityKind.Internal, parent, tags);
         CreationTags.Return(tags);
         return activity is null ? null : SpanLifecycle.Start(activity);
     }

@@ -23,18 +23,26 @@ internal static class ScopeMarks
 
     public static bool AnyScopeMarked => _anyScopeMarked;
 
+    /// <summary>Marks a unit of work: the mark ends at the first commit or rollback under the scope, or with the scope.</summary>
     public static void Set(ILifetimeScope scope, TraceMark mark)
     {
         _anyScopeMarked = true;
-        var slot = Slots.GetValue(scope, Subscribe);
-        slot.Mark = mark;
+        Slots.GetValue(scope, Subscribe).UnitOfWork = mark;
+    }
+
+    /// <summary>Marks the scope for its whole life (a request): commits and rollbacks under it leave this mark.</summary>
+    public static void SetLasting(ILifetimeScope scope, TraceMark mark)
+    {
+        _anyScopeMarked = true;
+        Slots.GetValue(scope, Subscribe).Lasting = mark;
     }
 
     public static void Clear(ILifetimeScope scope)
     {
         if (Slots.TryGetValue(scope, out var slot))
         {
-            slot.Mark = null;
+            slot.UnitOfWork = null;
+            slot.Lasting = null;
         }
     }
 
@@ -43,12 +51,15 @@ internal static class ScopeMarks
 
     public static TraceMark? FindNearest(ILifetimeScope? scope) => FindNearest(scope, out _);
 
-    /// <summary>Ends the mark that applies to <paramref name="scope"/>: its transaction committed or rolled back.</summary>
+    /// <summary>
+    /// Ends the unit of work that applies to <paramref name="scope"/>: its transaction committed or rolled back. A
+    /// scope marked for its whole life keeps that mark.
+    /// </summary>
     public static void ClearNearest(ILifetimeScope? scope)
     {
         if (FindNearest(scope, out var slot) is not null)
         {
-            slot!.Mark = null;
+            slot!.UnitOfWork = null;
         }
     }
 
@@ -84,14 +95,24 @@ internal static class ScopeMarks
     // Static, so the scope's event holds no reference to anything of ours.
     private static void DropSlot(object? sender, LifetimeScopeEndingEventArgs args) => Slots.Remove(args.LifetimeScope);
 
+    // A unit of work's mark, set by the application, goes first; a mark for the scope's life is under it.
     private sealed class Slot
     {
-        private volatile TraceMark? _mark;
+        private volatile TraceMark? _unitOfWork;
+        private volatile TraceMark? _lasting;
 
-        public TraceMark? Mark
+        public TraceMark? Mark => _unitOfWork ?? _lasting;
+
+        public TraceMark? UnitOfWork
         {
-            get => _mark;
-            set => _mark = value;
+            get => _unitOfWork;
+            set => _unitOfWork = value;
+        }
+
+        public TraceMark? Lasting
+        {
+            get => _lasting;
+            set => _lasting = value;
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing.Execution;
-using AopSqlTracing.Internal;
 using Autofac;
 using System.Data;
 using Castle.DynamicProxy;
@@ -48,7 +47,7 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 break;
             case "BeginDbTransactionAsync":
                 invocation.Proceed();
-                Continuations.ReturnMapped<DbTransaction>(invocation, TraceTransaction);
+                Completion.ReturnMapped<DbTransaction>(invocation, TraceTransaction);
                 break;
             case "add_StateChange":
                 invocation.SetArgumentValue(0, SubscribeStateChange((StateChangeEventHandler?)invocation.Arguments[0]));
@@ -70,7 +69,7 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 {
                     if (invocation.ReturnValue is Task opening)
                     {
-                        invocation.ReturnValue = Continuations.ThenAlways(opening, LearnEngine);
+                        invocation.ReturnValue = Completion.ThenAlways(opening, LearnEngine);
                     }
                     else
                     {
@@ -81,11 +80,11 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 break;
             case nameof(DbConnection.CloseAsync):
                 invocation.Proceed();
-                invocation.ReturnValue = Continuations.ThenAlways((Task)invocation.ReturnValue!, FinishOpenReaders);
+                invocation.ReturnValue = Completion.ThenAlways((Task)invocation.ReturnValue!, FinishOpenReaders);
                 break;
             case nameof(DbConnection.DisposeAsync):
                 invocation.Proceed();
-                Continuations.ReturnThenAlways(invocation, () =>
+                Completion.ReturnThenAlways(invocation, () =>
                 {
                     FinishOpenReaders();
                     ProxyEvents.RaiseDisposed(Proxy);

@@ -1,7 +1,7 @@
 using System.Data.Common;
-using AopSqlTracing.Internal;
 using Autofac;
 using Castle.DynamicProxy;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing.Proxies;
 
@@ -35,7 +35,7 @@ internal sealed class DataSourceInterceptor(TracedDatabase database, DbDataSourc
                 invocation.ReturnValue = Traced((DbConnection)invocation.ReturnValue!);
                 break;
             case "OpenDbConnectionAsync":
-                Continuations.ReturnMapped<DbConnection>(invocation, Traced);
+                Completion.ReturnMapped<DbConnection>(invocation, Traced);
                 break;
             case "CreateDbCommand":
                 invocation.ReturnValue = DbProxyFactory.CreateCommand((DbCommand)invocation.ReturnValue!, OwnCommands);
@@ -48,7 +48,14 @@ internal sealed class DataSourceInterceptor(TracedDatabase database, DbDataSourc
         }
     }
 
-    private ConnectionContext OwnCommands => _ownCommands ??= DbProxyFactory.CreateConnection(target.CreateConnection(), database, scope);
+    private ConnectionContext OwnCommands => _ownCommands ??= OwnCommandsContext();
+
+    private ConnectionContext OwnCommandsContext()
+    {
+        var context = DbProxyFactory.CreateConnection(target.CreateConnection(), database, scope);
+        context.CommandsNameNoConnection = true;
+        return context;
+    }
 
     private DbConnection Traced(DbConnection connection)
     {

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Autofac;
-using AopSqlTracing.Internal;
 using Castle.DynamicProxy;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing.Proxies;
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using AopSqlTracing.Execution;
 using AopSqlTracing.Statements;
 using Castle.DynamicProxy;
@@ -113,7 +112,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
     private static void RaiseDisposedAfter(IInvocation invocation)
     {
         var proxy = invocation.Proxy;
-        Continuations.ReturnThenAlways(invocation, () => ProxyEvents.RaiseDisposed(proxy));
+        Completion.ReturnThenAlways(invocation, () => ProxyEvents.RaiseDisposed(proxy));
     }
 
     private static T? Unwrap<T>(T? value)
@@ -137,51 +136,43 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         return _connection?.LastTransaction is { } latest && ReferenceEquals(provider, ProxyTargets.Unwrap(latest)) ? latest : null;
     }
 
-    // Asks the gate, runs the call, and hands back the execution still open (or already failed, when the call threw).
-    private TracedExecution Proceed(IInvocation invocation)
+    // Goes through the door: begins, runs the provider's call in the provider-span window, and hands back the
+    // operation still open (or already failed, when the call threw).
+    private SqlOperation Proceed(IInvocation invocation)
     {
         var connection = _connection;
-        var execution = connection is null ? default
-            : invocation.InvocationTarget is DbCommand command ? ExecutionGate.BeginCommand(command, connection, ref _lastStatement)
-            : ExecutionGate.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
+        if (connection is null)
+        {
+            invocation.Proceed();
+            return default;
+        }
+
+        var operation = invocation.InvocationTarget is DbCommand command ? SqlDoor.BeginCommand(command, connection, ref _lastStatement)
+            : SqlDoor.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
         try
         {
-            if (execution.Activity is { } span && ProviderSources.IsListened(connection!.Facts.SystemName))
-            {
-                ProceedUnder(invocation, span);
-            }
-            else
+            if (!SqlDoor.EnterProvider(operation, connection, out var caller))
             {
                 invocation.Proceed();
+                return operation;
+            }
+
+            try
+            {
+                invocation.Proceed();
+            }
+            finally
+            {
+                SqlDoor.ExitProvider(caller);
             }
         }
         catch (Exception exception)
         {
-            execution.Fail(exception);
+            operation.Fail(exception);
             throw;
         }
 
-        return execution;
-    }
-
-    // The provider's call runs with our span as Activity.Current, so a span the provider starts itself (MySqlConnector,
-    // Npgsql, when their own sources are listened to) is its child; the caller's current activity is back when the call returns.
-    private static void ProceedUnder(IInvocation invocation, Activity span)
-    {
-        if (!SpanLifecycle.EnterProviderCall(span, out var caller))
-        {
-            invocation.Proceed();
-            return;
-        }
-
-        try
-        {
-            invocation.Proceed();
-        }
-        finally
-        {
-            SpanLifecycle.ExitProviderCall(caller);
-        }
+        return operation;
     }
 
     private void ProceedAsync<T>(IInvocation invocation)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Castle.DynamicProxy;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing.Proxies;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using AopSqlTracing.Marks;
 using Castle.DynamicProxy;
+using AopSqlTracing.Execution;
 
 namespace AopSqlTracing.Proxies;
 
@@ -51,7 +52,7 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
                 break;
             case nameof(DbTransaction.CommitAsync) or nameof(DbTransaction.RollbackAsync) when IsWholeTransaction(invocation):
                 invocation.Proceed();
-                invocation.ReturnValue = Continuations.ThenAlways((Task)invocation.ReturnValue!, Finish);
+                invocation.ReturnValue = Completion.ThenAlways((Task)invocation.ReturnValue!, Finish);
                 break;
             case "Dispose":
                 Finish();

@@ -13,12 +13,12 @@ namespace AopSqlTracing.Repositories;
 /// </summary>
 internal sealed class EnumerationSpan
 {
-    private readonly TracedExecution _execution;
+    private readonly SqlOperation _execution;
     private readonly ILifetimeScope _scope;
     private readonly EventHandler<LifetimeScopeEndingEventArgs> _scopeEnding;
     private int _ended;
 
-    private EnumerationSpan(TracedExecution execution, ILifetimeScope scope)
+    private EnumerationSpan(SqlOperation execution, ILifetimeScope scope)
     {
         _execution = execution;
         _scope = scope;
@@ -31,7 +31,7 @@ internal sealed class EnumerationSpan
     public TraceMark Mark { get; }
 
     /// <summary>Goes on with a call's span over the first enumeration of the sequence it returned.</summary>
-    public static EnumerationSpan Continue(TracedExecution execution, ILifetimeScope scope) => new(execution, scope);
+    public static EnumerationSpan Continue(SqlOperation execution, ILifetimeScope scope) => new(execution, scope);
 
     /// <summary>Starts the span of one enumeration, or returns null when the call is not traced.</summary>
     public static EnumerationSpan? Begin(RepositoryInterceptor interceptor, System.Reflection.MethodInfo method)

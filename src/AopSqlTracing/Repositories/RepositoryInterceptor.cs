@@ -1,6 +1,5 @@
 using System.Reflection;
 using AopSqlTracing.Execution;
-using AopSqlTracing.Internal;
 using AopSqlTracing.Marks;
 using AopSqlTracing.Proxies;
 using Autofac;
@@ -63,6 +62,9 @@ internal sealed class RepositoryInterceptor(ILifetimeScope scope, TracedDatabase
     public ILifetimeScope Scope => scope;
 
     /// <summary>Starts the call's span when the policy traces it.</summary>
-    public TracedExecution Begin(MethodInfo method)
-        => ExecutionGate.BeginRepositoryCall(method, scope, _policy ??= ParentSpanPolicies.Resolve(scope), databases.RepositoryOptions);
+    public SqlOperation Begin(MethodInfo method)
+    {
+        var described = TracedMethods.Describe(method);
+        return SqlDoor.BeginRepositoryCall(method, described.SpanName, described.FunctionName, scope, _policy ??= ParentSpanPolicies.Resolve(scope), databases.RepositoryOptions);
+    }
 }

@@ -1,4 +1,3 @@
-using AopSqlTracing.Internal;
 using AopSqlTracing.Proxies;
 using Autofac;
 using Castle.DynamicProxy;

@@ -240,6 +240,78 @@ public abstract class DataSourceSuite<TProvider> : ProviderFixture<TProvider>
         Assert.Empty(Recorder.Spans);
     }
 
+    [SkippableFact]
+    public async Task DataSourceCommandAndBatch_InAMarkedScope_RunUnderTheScopesParent()
+    {
+        using var container = DataSourceContainer();
+        using var scope = container.BeginLifetimeScope();
+        var dataSource = scope.Resolve<DbDataSource>();
+        using var request = Recorder.StartParent("request");
+        scope.SetParentSpan(request);
+
+        // Reading command.Connection throws on a data source's own command: the decision must not ask it.
+        await using var command = dataSource.CreateCommand("SELECT 7");
+        Assert.Equal(7L, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(request.SpanId, Assert.Single(Recorder.Spans).ParentSpanId);
+
+        if (dataSource.Unwrap().CreateConnection().CanCreateBatch)
+        {
+            await using var batch = dataSource.CreateBatch();
+            var batchCommand = Provider.CreateConnection().CreateBatch().CreateBatchCommand();
+            batchCommand.CommandText = "SELECT 8";
+            batch.BatchCommands.Add(batchCommand);
+            Assert.Equal(8L, Convert.ToInt64(await batch.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.All(Recorder.Spans, span => Assert.Equal(request.SpanId, span.ParentSpanId));
+        }
+    }
+
+    [SkippableFact]
+    public void DataSourceCommand_UnderARegisteredPolicy_ThePolicyHearsOfAConnectionOfTheDataSource()
+    {
+        RequireProvider();
+        var seen = new List<DbConnection?>();
+        var builder = new ContainerBuilder();
+        builder.RegisterTracedDataSource(_ => Provider.CreateDataSource()).SingleInstance();
+        builder.RegisterInstance<IParentSpanPolicy>(new RecordingPolicy(seen));
+        using var container = builder.Build();
+        var dataSource = container.Resolve<DbDataSource>();
+
+        using var command = dataSource.CreateCommand("SELECT 9");
+        Assert.Equal(9L, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Single(Recorder.Spans);
+        var connection = Assert.Single(seen);
+        Assert.NotNull(connection);
+        Assert.Equal(dataSource.Unwrap().CreateConnection().GetType(), connection.GetType());
+    }
+
+    [SkippableFact]
+    public void DataSourceCommand_WithItsOwnMark_RunsUnderIt()
+    {
+        using var container = DataSourceContainer(o => o.TraceAllCommands = false);
+        var dataSource = container.Resolve<DbDataSource>();
+        using var parent = Recorder.StartParent("marked");
+
+        using var command = dataSource.CreateCommand("SELECT 10");
+        command.SetParentSpan(parent);
+        command.ExecuteScalar();
+
+        Assert.Equal(parent.SpanId, Assert.Single(Recorder.Spans).ParentSpanId);
+    }
+
+    private sealed class RecordingPolicy(List<DbConnection?> seen) : IParentSpanPolicy
+    {
+        public ParentSpanDecision Decide(in SqlExecution execution)
+        {
+            lock (seen)
+            {
+                seen.Add(execution.Connection);
+            }
+
+            return DefaultParentSpanPolicy.Instance.Decide(execution);
+        }
+    }
+
     private IContainer DataSourceContainer(Action<SqlTracingOptions>? configure = null)
     {
         RequireProvider();

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 
-namespace AopSqlTracing.Internal;
+namespace AopSqlTracing.Engines;
 
 /// <summary>
 /// <c>server.address</c> and <c>server.port</c> of a networked database, read once per distinct connection string
@@ -15,10 +15,10 @@ internal static class ServerEndpoints
     private static readonly ConcurrentDictionary<string, ServerEndpoint> Cache = new(StringComparer.Ordinal);
     private static readonly string[] HostKeys = ["Host", "Server", "Address", "Addr", "Data Source"];
 
-    public static ServerEndpoint Of(DbConnection connection, string systemName)
+    public static ServerEndpoint Of(DbConnection connection, DbEngine engine)
     {
         // An embedded database has a file, not a server.
-        if (systemName == "sqlite")
+        if (!engine.HasServer)
         {
             return ServerEndpoint.None;
         }

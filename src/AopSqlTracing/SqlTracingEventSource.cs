@@ -1,6 +1,6 @@
 using System.Diagnostics.Tracing;
 
-namespace AopSqlTracing.Internal;
+namespace AopSqlTracing;
 
 /// <summary>
 /// The library's own diagnostics (EventSource <c>AopSqlTracing</c>): a failure inside tracing is reported

@@ -1,4 +1,4 @@
-namespace AopSqlTracing.Internal;
+namespace AopSqlTracing.Execution;
 
 /// <summary>
 /// The user hooks of one options object that have failed: each hook's first failure is reported on the

@@ -1,4 +1,5 @@
-namespace AopSqlTracing.Internal;
+using AopSqlTracing.Execution;
+namespace AopSqlTracing.Repositories;
 
 /// <summary>
 /// The traced databases registered in one container, and the options its repository spans follow. A repository

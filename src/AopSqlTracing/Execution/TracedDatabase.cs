@@ -1,4 +1,4 @@
-namespace AopSqlTracing.Internal;
+namespace AopSqlTracing.Execution;
 
 /// <summary>One registration's options and on/off switch, shared by every connection it hands out.</summary>
 internal sealed class TracedDatabase(SqlTracingOptions options) : ITracedDatabase

@@ -1,19 +1,19 @@
 using System.Data;
 using System.Data.Common;
-using AopSqlTracing.Internal;
+using AopSqlTracing.Engines;
 using MySqlConnector;
 
-namespace AopSqlTracing.Tests.Internal;
+namespace AopSqlTracing.Tests.Engines;
 
 /// <summary>
 /// MySqlConnector speaks to MySQL and MariaDB alike: the type says <c>mysql</c>, an open connection's server version
 /// tells which, and a closed connection takes what an open one to the same server showed.
 /// </summary>
-public sealed class DbSystemNamesFixture
+public sealed class DbEnginesFixture
 {
     [Fact]
     public void Of_MySqlConnectorType_IsMySql()
-        => Assert.Equal("mysql", DbSystemNames.Of(typeof(MySqlConnection)));
+        => Assert.Equal("mysql", DbEngines.Of(typeof(MySqlConnection)).SystemName);
 
     [Theory]
     [InlineData("10.11.19-MariaDB-0+deb12u1", "mariadb")]
@@ -24,25 +24,25 @@ public sealed class DbSystemNamesFixture
     {
         var server = UniqueServer();
 
-        Assert.Equal(expected, DbSystemNames.Of(new FakeConnection(ConnectionState.Open, version), "mysql", server, out var guessed));
+        Assert.Equal(expected, DbEngines.Of(new FakeConnection(ConnectionState.Open, version), DbEngine.MySql, server, out var guessed).SystemName);
         Assert.False(guessed);
-        Assert.Equal(expected, DbSystemNames.Of(new FakeConnection(ConnectionState.Closed), "mysql", server, out guessed));
+        Assert.Equal(expected, DbEngines.Of(new FakeConnection(ConnectionState.Closed), DbEngine.MySql, server, out guessed).SystemName);
         Assert.False(guessed);
     }
 
     [Fact]
     public void Of_ClosedConnectionToAServerNotSeenYet_IsTheTypesGuess()
     {
-        Assert.Equal("mysql", DbSystemNames.Of(new FakeConnection(ConnectionState.Closed), "mysql", UniqueServer(), out var guessed));
+        Assert.Equal("mysql", DbEngines.Of(new FakeConnection(ConnectionState.Closed), DbEngine.MySql, UniqueServer(), out var guessed).SystemName);
         Assert.True(guessed);
-        Assert.Equal("mysql", DbSystemNames.Of(new FakeConnection(ConnectionState.Closed), "mysql", ServerEndpoint.None, out guessed));
+        Assert.Equal("mysql", DbEngines.Of(new FakeConnection(ConnectionState.Closed), DbEngine.MySql, ServerEndpoint.None, out guessed).SystemName);
         Assert.False(guessed);
     }
 
     [Fact]
     public void Of_OtherProviders_AreTheirTypes()
     {
-        Assert.Equal("postgresql", DbSystemNames.Of(new FakeConnection(ConnectionState.Open, "MariaDB"), "postgresql", UniqueServer(), out var guessed));
+        Assert.Equal("postgresql", DbEngines.Of(new FakeConnection(ConnectionState.Open, "MariaDB"), DbEngine.PostgreSql, UniqueServer(), out var guessed).SystemName);
         Assert.False(guessed);
     }
 

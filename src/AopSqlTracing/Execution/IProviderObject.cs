@@ -1,4 +1,4 @@
-namespace AopSqlTracing.Proxies;
+namespace AopSqlTracing.Execution;
 
 /// <summary>A wrapper of ours that is not a Castle proxy, and the provider's object it wraps.</summary>
 internal interface IProviderObject

@@ -1,44 +1,49 @@
 using System.Data.Common;
 using System.Diagnostics;
+using AopSqlTracing.Engines;
 
 namespace AopSqlTracing.Execution;
 
 /// <summary>
-/// One execution in flight that is traced, measured, or both: its span, the options it started under, what its
+/// One operation in flight that is traced, measured, or both: its span, the options it started under, what its
 /// measurement needs (what ran, on which connection, since when), and what must be put back when it ends (the
-/// command text a sqlcommenter comment was added to). Made only by <see cref="ExecutionGate"/>; ended exactly once,
-/// by whoever holds it when the work ends (<see cref="Completion"/>, a reader, an enumeration).
+/// command text a sqlcommenter comment was added to). Made only by <see cref="SqlDoor"/>; ended by whoever holds it
+/// when the work ends (the door itself, <see cref="Completion"/>, a reader, an enumeration), which hands it on rather
+/// than keeping a copy.
 /// </summary>
-/// <remarks>A struct: an execution that is neither traced nor measured, or runs synchronously, allocates nothing for it.</remarks>
-internal readonly struct TracedExecution
+/// <remarks>A struct: an operation that is neither traced nor measured, or runs synchronously, allocates nothing for it.</remarks>
+internal readonly struct SqlOperation
 {
     private readonly DbCommand? _commentedCommand;
     private readonly string? _originalText;
     private readonly SpanDescription _description;
-    private readonly ConnectionFacts? _measuredOn;
+    private readonly ConnectionFacts? _facts;
     private readonly long _startTimestamp;
+    private readonly bool _measured;
 
-    /// <summary>An execution traced by <paramref name="activity"/> (when not null) and measured when <paramref name="measuredOn"/> is given.</summary>
-    public TracedExecution(
+    /// <summary>An operation traced by <paramref name="activity"/> (when not null), measured when <paramref name="measured"/>.</summary>
+    public SqlOperation(
         Activity? activity,
         SqlTracingOptions options,
+        ConnectionFacts? facts,
         in SpanDescription description = default,
-        ConnectionFacts? measuredOn = null,
+        bool measured = false,
         DbCommand? commentedCommand = null,
         string? originalText = null)
     {
         Activity = activity;
         Options = options;
+        _facts = facts;
         _description = description;
-        _measuredOn = measuredOn;
+        _measured = measured;
 
-        // A traced execution's duration is its span's; an untraced one is timed here.
-        _startTimestamp = activity is null && measuredOn is not null ? Stopwatch.GetTimestamp() : 0;
+        // A traced operation's duration is its span's; an untraced one is timed here.
+        _startTimestamp = activity is null && measured ? Stopwatch.GetTimestamp() : 0;
         _commentedCommand = commentedCommand;
         _originalText = originalText;
     }
 
-    /// <summary>Gets the span; null when the execution is not traced.</summary>
+    /// <summary>Gets the span; null when the operation is not traced.</summary>
     public Activity? Activity { get; }
 
     /// <summary>Gets the options that apply.</summary>
@@ -47,7 +52,7 @@ internal readonly struct TracedExecution
     public bool IsTraced => Activity is not null;
 
     /// <summary>Gets whether there is anything to end: a span, a measurement, or both.</summary>
-    public bool IsActive => Activity is not null || _measuredOn is not null;
+    public bool IsActive => Activity is not null || _measured;
 
     public void Complete() => End(null);
 
@@ -55,7 +60,7 @@ internal readonly struct TracedExecution
 
     /// <summary>Ends the span and records the measurement: successful when <paramref name="failure"/> is null.</summary>
     /// <param name="failure">What the work threw, or null.</param>
-    /// <param name="returnedRows">The rows a reader handed out, for a reader's execution.</param>
+    /// <param name="returnedRows">The rows a reader handed out, for a reader's operation.</param>
     public void End(Exception? failure, long? returnedRows = null)
     {
         if (!IsActive)
@@ -64,12 +69,12 @@ internal readonly struct TracedExecution
         }
 
         TraceComments.Restore(_commentedCommand, _originalText);
-        var seconds = 0d;
+        double seconds;
         if (Activity is { } activity)
         {
             if (returnedRows is { } rows)
             {
-                SpanTags.AddReturnedRows(activity, rows);
+                SqlAttributes.AddReturnedRows(activity, rows);
             }
 
             if (failure is null)
@@ -78,7 +83,7 @@ internal readonly struct TracedExecution
             }
             else
             {
-                SpanLifecycle.Fail(activity, failure, Options!);
+                SpanLifecycle.Fail(activity, failure, Options!, _facts?.Engine ?? DbEngine.Other);
             }
 
             seconds = activity.Duration.TotalSeconds;
@@ -88,9 +93,9 @@ internal readonly struct TracedExecution
             seconds = Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds;
         }
 
-        if (_measuredOn is { } facts)
+        if (_measured)
         {
-            SqlMetrics.Record(seconds, _description, facts, failure, returnedRows);
+            SqlMetrics.Record(seconds, _description, _facts!, failure, returnedRows);
         }
     }
 }

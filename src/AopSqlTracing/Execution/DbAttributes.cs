@@ -1,4 +1,4 @@
-namespace AopSqlTracing.Internal;
+namespace AopSqlTracing.Execution;
 
 /// <summary>Span attribute names, from the OpenTelemetry database semantic conventions; the only place they are spelled.</summary>
 internal static class DbAttributes

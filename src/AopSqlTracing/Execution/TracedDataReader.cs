@@ -5,7 +5,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing.Execution;
 
-namespace AopSqlTracing.Proxies;
+namespace AopSqlTracing.Execution;
 
 /// <summary>
 /// The reader a traced command hands out: it forwards every member to the provider's reader, counts rows, and ends
@@ -21,12 +21,12 @@ namespace AopSqlTracing.Proxies;
 internal sealed class TracedDataReader : DbDataReader, IDbColumnSchemaGenerator, IProviderObject
 {
     private readonly DbDataReader _inner;
-    private readonly ConnectionContext _connection;
-    private readonly TracedExecution _execution;
+    private readonly TracedConnection _connection;
+    private readonly SqlOperation _execution;
     private int _ended;
     private long _rows;
 
-    public TracedDataReader(DbDataReader inner, TracedExecution execution, ConnectionContext connection)
+    public TracedDataReader(DbDataReader inner, SqlOperation execution, TracedConnection connection)
     {
         _inner = inner;
         _execution = execution;

@@ -1,6 +1,6 @@
 using Autofac;
 
-namespace AopSqlTracing.Internal;
+namespace AopSqlTracing.Execution;
 
 /// <summary>Finds the <see cref="IParentSpanPolicy"/> registered in the container, or the default one.</summary>
 internal static class ParentSpanPolicies

@@ -1,0 +1,178 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Reflection;
+using AopSqlTracing.Marks;
+using AopSqlTracing.Statements;
+using Autofac;
+
+namespace AopSqlTracing.Execution;
+
+/// <summary>
+/// The one door every caller goes through (the Castle command and batch proxies, a data source's own commands, a
+/// <c>[Traced]</c> repository, the Entity Framework Core interceptors): <b>begin</b> is the one decision (database
+/// switched on, someone listening, the user's filter, the marks, the parent policy) and starts the span;
+/// <b>run</b> is the provider's call, with our span current for it while the provider's own spans are listened to;
+/// the <see cref="SqlOperation"/> it hands back is <b>ended</b> by whoever holds it when the work ends.
+/// </summary>
+internal static class SqlDoor
+{
+    /// <summary>Begins a command's operation.</summary>
+    /// <param name="command">The provider's command (not our proxy).</param>
+    /// <param name="connection">The traced connection it runs on.</param>
+    /// <param name="last">The command's last classification, reused while its text is the same string.</param>
+    /// <param name="ormContext">The ORM unit of work that runs it (its mark applies, and a script is described as a batch), or null.</param>
+    public static SqlOperation BeginCommand(DbCommand command, TracedConnection connection, ref StatementInfo? last, object? ormContext = null)
+        => BeginSql(command, batch: null, connection, ref last, ormContext ?? OrmContexts.Of(command));
+
+    /// <inheritdoc cref="BeginCommand(DbCommand, TracedConnection, ref StatementInfo?, object?)"/>
+    public static SqlOperation BeginCommand(DbCommand command, TracedConnection connection, object? ormContext)
+    {
+        StatementInfo? none = null;
+        return BeginCommand(command, connection, ref none, ormContext);
+    }
+
+    /// <param name="batch">The provider's batch (not our proxy).</param>
+    /// <param name="connection">The traced connection it runs on.</param>
+    public static SqlOperation BeginBatch(DbBatch batch, TracedConnection connection)
+    {
+        StatementInfo? none = null;
+        return BeginSql(command: null, batch, connection, ref none, ormContext: null);
+    }
+
+    /// <param name="method">The repository interface method called.</param>
+    /// <param name="spanName">The span's name.</param>
+    /// <param name="functionName">Its <c>code.function.name</c>.</param>
+    /// <param name="scope">The lifetime scope the repository was resolved in.</param>
+    /// <param name="policy">The container's parent policy.</param>
+    /// <param name="options">The options repository spans follow.</param>
+    public static SqlOperation BeginRepositoryCall(MethodInfo method, string spanName, string functionName, ILifetimeScope scope, IParentSpanPolicy policy, SqlTracingOptions options)
+    {
+        if (!SpanLifecycle.HasListeners)
+        {
+            return default;
+        }
+
+        var marks = FoundMarks.Gather(command: null, connection: null, scope);
+        var execution = new SqlExecution(SqlExecutionKind.RepositoryCall, options) { Method = method, Scope = scope }.WithMarks(marks);
+        return Decide(policy, execution, marks, out var parent)
+            && SqlSpanFactory.StartRepositoryCall(spanName, functionName, parent) is { } activity
+                ? new SqlOperation(activity, options, facts: null)
+                : default;
+    }
+
+    /// <summary>
+    /// Opens the provider-span window: while the provider's own spans are listened to, our span is
+    /// <see cref="Activity.Current"/> from here to <see cref="ExitProvider"/>, so the span the provider starts for the
+    /// call is its child. False, and nothing changed, when there is no window to open.
+    /// </summary>
+    /// <param name="operation">The operation whose provider call is about to run.</param>
+    /// <param name="connection">The connection it runs on.</param>
+    /// <param name="caller">The caller's current activity, to hand to <see cref="ExitProvider"/>.</param>
+    public static bool EnterProvider(in SqlOperation operation, TracedConnection connection, out Activity? caller)
+    {
+        caller = null;
+        return operation.Activity is { } span && connection.Facts.Engine.ProviderIsListened && SpanLifecycle.EnterProviderCall(span, out caller);
+    }
+
+    /// <summary>Closes the window <see cref="EnterProvider"/> opened: the caller's current activity is back.</summary>
+    public static void ExitProvider(Activity? caller) => SpanLifecycle.ExitProviderCall(caller);
+
+    /// <summary>Reports a failure inside tracing, which never reaches the application.</summary>
+    public static void ReportFailure(string step, Exception exception) => SqlTracingEventSource.Log.TracingFailed(step, exception);
+
+    /// <summary>Hands a reader's operation on to the reader, which ends it when it closes (or its connection does).</summary>
+    public static DbDataReader ContinueInReader(DbDataReader reader, SqlOperation operation, TracedConnection connection)
+        => new TracedDataReader(reader, operation, connection);
+
+    /// <summary>Ends the marks a unit of work's end ends, as the seed does: the connection's and the nearest marked scope's.</summary>
+    /// <param name="connection">The provider's connection.</param>
+    /// <param name="scope">The scope its traced connection was resolved in.</param>
+    public static void EndUnitOfWork(DbConnection connection, ILifetimeScope? scope) => TransactionMarks.End(connection, scope);
+
+    /// <summary>Notes the ORM unit of work the provider's <paramref name="command"/> runs for, for when it runs on a traced connection.</summary>
+    public static void RunsFor(DbCommand command, object ormContext) => OrmContexts.Set(command, ormContext);
+
+    /// <summary>Marks any object of an integration's (an ORM's unit of work): its SQL is traced under <paramref name="parent"/>.</summary>
+    public static void SetMark(object owner, ActivityContext? parent) => MarkTable.Set(owner, parent is { } context ? new TraceMark(context) : TraceMark.WithoutParent);
+
+    /// <summary>Removes the mark of <paramref name="owner"/>.</summary>
+    public static void ClearMark(object owner) => MarkTable.Clear(owner);
+
+    /// <summary>Gets the mark of <paramref name="owner"/>.</summary>
+    public static SqlTraceMark GetMark(object owner) => TraceMark.ToPublic(MarkTable.Get(owner));
+
+    // A command or a batch: traced when someone listens and the policy says so; measured whenever a meter listener
+    // listens (RecordMetrics on), whatever the policy says. Neither: nothing is done at all.
+    private static SqlOperation BeginSql(DbCommand? command, DbBatch? batch, TracedConnection connection, ref StatementInfo? last, object? ormContext)
+    {
+        // A command's mark is used up by this execution whatever happens next, as the seed clears a statement's mark.
+        var marks = FoundMarks.Gather(command, connection.Target, connection.Scope, ormContext);
+        var database = connection.Database;
+        var options = database.Options;
+        var listening = SpanLifecycle.HasListeners;
+        var measuring = options.RecordMetrics && SqlMetrics.Enabled;
+        if (!database.IsTracingEnabled || (!listening && !measuring) || (command is not null && !UserHooks.Filter(options, command)))
+        {
+            return default;
+        }
+
+        var traced = listening && DecideSql(connection, marks, command, batch, ormContext, out var parent);
+        var facts = connection.Facts;
+        if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref last, ormContext is not null, out var description))
+        {
+            return default;
+        }
+
+        var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command, options) : null;
+
+        // sqlcommenter: the comment needs the span's id, so it is added once the span exists.
+        return command is not null && activity is not null && options.PropagateContext && TraceComments.Add(command, activity, facts.Engine.Dialect) is { } original
+            ? new SqlOperation(activity, options, facts, description, measuring, command, original)
+            : new SqlOperation(activity, options, facts, description, measuring);
+    }
+
+    // The default policy with nothing marked answers from the options alone: no SqlExecution is built, no call made.
+    // Otherwise the policy hears of the connection the provider's object names (the traced one's when it names none:
+    // a data source's own commands throw when asked).
+    private static bool DecideSql(TracedConnection connection, in FoundMarks marks, DbCommand? command, DbBatch? batch, object? ormContext, out ActivityContext parent)
+    {
+        var options = connection.Database.Options;
+        if (!marks.Any && connection.Policy is DefaultParentSpanPolicy)
+        {
+            parent = default;
+            return options.TraceAllCommands;
+        }
+
+        var execution = new SqlExecution(command is null ? SqlExecutionKind.Batch : SqlExecutionKind.Command, options)
+        {
+            Command = command,
+            Batch = batch,
+            Connection = connection.CommandsNameNoConnection ? connection.Target : command?.Connection ?? batch?.Connection ?? connection.Target,
+            Context = ormContext,
+            Scope = connection.Scope,
+        }.WithMarks(marks);
+        return Decide(connection.Policy, execution, marks, out parent);
+    }
+
+    // A policy that throws leaves the execution untraced. The default policy with nothing marked needs no call.
+    private static bool Decide(IParentSpanPolicy policy, in SqlExecution execution, in FoundMarks marks, out ActivityContext parent)
+    {
+        parent = default;
+        if (policy is DefaultParentSpanPolicy && !marks.Any)
+        {
+            return execution.Options.TraceAllCommands || execution.Kind == SqlExecutionKind.RepositoryCall;
+        }
+
+        try
+        {
+            var decision = policy.Decide(execution);
+            parent = decision.Parent ?? default;
+            return decision.IsTraced;
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("parent span policy", exception);
+            return false;
+        }
+    }
+}

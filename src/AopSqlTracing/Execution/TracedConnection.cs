@@ -1,0 +1,112 @@
+using System.Data;
+using System.Data.Common;
+using AopSqlTracing.Engines;
+using Autofac;
+
+namespace AopSqlTracing.Execution;
+
+/// <summary>
+/// A provider's connection as the door sees it, whoever the caller: the database it belongs to (options, switch), the
+/// lifetime scope it was resolved in (its marks, its parent policy), what its spans say of it, and the readers still
+/// open on it, whose spans end when it closes.
+/// </summary>
+/// <remarks>
+/// Readers are tracked under a lock on this (internal) object, so connections that never open a reader allocate no lock.
+/// </remarks>
+internal class TracedConnection(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
+{
+    private List<TracedDataReader>? _openReaders;
+
+    /// <summary>A connection an integration opened itself (an ORM's), traced under <paramref name="options"/>.</summary>
+    public TracedConnection(SqlTracingOptions options, DbConnection target, ILifetimeScope? scope)
+        : this(new TracedDatabase(options), target, scope)
+    {
+    }
+
+    private IParentSpanPolicy? _policy;
+    private ConnectionFacts? _facts;
+
+    public TracedDatabase Database { get; } = database;
+
+    /// <summary>Gets the provider's connection.</summary>
+    public DbConnection Target { get; } = target;
+
+    public ILifetimeScope? Scope { get; } = scope;
+
+    /// <summary>
+    /// Gets whether the commands run here name no connection of their own: a data source's own commands, which
+    /// throw when asked for it. The policy then hears of <see cref="Target"/>, a connection of the same source.
+    /// </summary>
+    public bool CommandsNameNoConnection { get; set; }
+
+    /// <summary>
+    /// Gets the container's parent policy, resolved at the first traced operation rather than per resolve,
+    /// so connections that never trace pay nothing for it.
+    /// </summary>
+    public IParentSpanPolicy Policy => _policy ??= ParentSpanPolicies.Resolve(Scope);
+
+    /// <summary>
+    /// Gets what spans say of the connection, read at the first traced operation since it last opened (and again
+    /// once a guess about its engine can be replaced by what another connection showed).
+    /// </summary>
+    public ConnectionFacts Facts => _facts is { Outdated: false } facts ? facts : _facts = ConnectionFacts.Of(Target);
+
+    /// <summary>
+    /// Gets whether only the server, once the connection is open, tells which engine it is (MySqlConnector: MariaDB
+    /// or MySQL), so that opening it is worth <see cref="LearnEngine"/>.
+    /// </summary>
+    public bool TellsEngineOnceOpen => DbEngines.Of(Target.GetType()).AsksServer;
+
+    /// <summary>Forgets the facts: the connection opened, closed or changed database, so they may differ now.</summary>
+    public void FactsChanged() => _facts = null;
+
+    /// <summary>
+    /// Reads the facts of a connection that has just opened when only its server tells its engine: the answer is
+    /// remembered for the commands of connections that are not open when they run (a data source's own), even if this
+    /// connection never runs a traced command.
+    /// </summary>
+    public void LearnEngine()
+    {
+        if (TellsEngineOnceOpen && Target.State == ConnectionState.Open)
+        {
+            _ = Facts;
+        }
+    }
+
+    public void ReaderOpened(TracedDataReader reader)
+    {
+        lock (this)
+        {
+            (_openReaders ??= []).Add(reader);
+        }
+    }
+
+    public void ReaderClosed(TracedDataReader reader)
+    {
+        lock (this)
+        {
+            _openReaders?.Remove(reader);
+        }
+    }
+
+    /// <summary>A reader the application dropped without disposing ends with its connection, so its span ends too.</summary>
+    public void FinishOpenReaders()
+    {
+        TracedDataReader[] readers;
+        lock (this)
+        {
+            if (_openReaders is not { Count: > 0 })
+            {
+                return;
+            }
+
+            readers = [.. _openReaders];
+            _openReaders.Clear();
+        }
+
+        foreach (var reader in readers)
+        {
+            reader.Finish();
+        }
+    }
+}
