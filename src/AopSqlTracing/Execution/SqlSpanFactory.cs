@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using AopSqlTracing.Repositories;
 using AopSqlTracing.Engines;
 
 namespace AopSqlTracing.Execution;
