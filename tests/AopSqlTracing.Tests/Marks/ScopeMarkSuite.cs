@@ -31,6 +31,31 @@ public abstract class ScopeMarkSuite<TProvider> : ProviderFixture<TProvider>
     }
 
     [SkippableFact]
+    public void ScopeMarkedUntilItEnds_ACommitEndsOnlyTheUnitOfWorkMarkedInside()
+    {
+        var container = Container(o => o.TraceAllCommands = false);
+        using var scope = container.BeginLifetimeScope();
+        using var request = Recorder.StartParent("request");
+        using var order = Recorder.StartParent("order");
+        scope.SetParentSpanUntilScopeEnds(request);
+        var connection = scope.OpenConnection();
+
+        scope.SetParentSpan(order);
+        using (var transaction = connection.BeginTransaction())
+        {
+            connection.Execute("SELECT 1 AS in_order", transaction: transaction);
+            transaction.Commit();
+        }
+
+        connection.Execute("SELECT 2 AS after_commit");
+        scope.ClearTraced();
+        connection.Execute("SELECT 3 AS cleared");
+
+        Assert.Equal([order.SpanId, request.SpanId], Recorder.Spans.Select(s => s.ParentSpanId));
+        Assert.False(scope.GetTraced());
+    }
+
+    [SkippableFact]
     public void ScopeMark_AppliesToConnectionsResolvedBeforeIt()
     {
         var container = Container(o => o.TraceAllCommands = false);
