@@ -84,6 +84,7 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 invocation.ReturnValue = Continuations.ThenAlways((Task)invocation.ReturnValue!, FinishOpenReaders);
                 break;
             case nameof(DbConnection.DisposeAsync):
+                IsDisposed = true;
                 invocation.Proceed();
                 Continuations.ReturnThenAlways(invocation, () =>
                 {
@@ -95,6 +96,8 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 // Close and Dispose: the provider closes its readers with the connection, so their spans end here (and
                 // its own spans of their commands, which must not leave ours current).
                 FactsChanged();
+                var disposing = invocation.Method.Name == "Dispose" && invocation.Arguments is [true];
+                IsDisposed |= disposing;
                 var current = Activity.Current;
                 try
                 {
@@ -106,7 +109,7 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                     FinishOpenReaders();
                 }
 
-                if (invocation.Method.Name == "Dispose" && invocation.Arguments is [true])
+                if (disposing)
                 {
                     ProxyEvents.RaiseDisposed(Proxy);
                 }
