@@ -56,6 +56,16 @@ public abstract class QueryTextSuite<TProvider> : ProviderFixture<TProvider>
 
         Assert.Equal("SELECT id FROM users WHERE name = @name OR name = ?", Assert.Single(Recorder.Spans).GetTagItem("db.query.text"));
     }
+
+    /// <summary>Runs <paramref name="sql"/> on a traced connection and checks its one span's <c>db.query.text</c>.</summary>
+    protected void AssertQueryText(string sql, string expected)
+    {
+        using var connection = Open();
+
+        connection.Execute(sql);
+
+        Assert.Equal(expected, Assert.Single(Recorder.Spans).GetTagItem("db.query.text"));
+    }
 }
 
 public sealed class SqliteQueryText : QueryTextSuite<SqliteProvider>
@@ -73,6 +83,14 @@ public sealed class SqliteQueryText : QueryTextSuite<SqliteProvider>
         Assert.Equal("SELECT ? ; DELETE FROM users", span.GetTagItem("db.query.text"));
         Assert.Equal(0L, Convert.ToInt64(connection.Command("SELECT count(*) FROM users").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    // SQLite ignores a pragma it does not know, so each runs as written; a pragma's value is a literal, bare or not.
+    [Theory]
+    [InlineData("PRAGMA myapp_api_key = SEKRIT90", "PRAGMA myapp_api_key = ?")]
+    [InlineData("PRAGMA main.myapp_api_key = SEKRIT90", "PRAGMA main.myapp_api_key = ?")]
+    [InlineData("PRAGMA myapp_api_key = [SEKRIT90]", "PRAGMA myapp_api_key = ?")]
+    public void PragmaValueWrittenAsAWord_IsReplaced(string sql, string expected)
+        => AssertQueryText(sql, expected);
 }
 
 public sealed class PostgresQueryText : QueryTextSuite<PostgresProvider>
@@ -95,6 +113,17 @@ public sealed class PostgresQueryText : QueryTextSuite<PostgresProvider>
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         }
     }
+
+    // A setting's value is a literal to the server, written bare, quoted as a name, or as a string.
+    [SkippableTheory]
+    [InlineData("SET application_name TO SEKRIT90", "SET application_name TO ?")]
+    [InlineData("SET SESSION myapp.api_key TO SEKRIT90", "SET SESSION myapp.api_key TO ?")]
+    [InlineData("SET myapp.api_key = SEKRIT90", "SET myapp.api_key = ?")]
+    [InlineData("SET LOCAL myapp.api_key TO SEKRIT90", "SET LOCAL myapp.api_key TO ?")]
+    [InlineData("SET myapp.api_key TO \"SEKRIT90\"", "SET myapp.api_key TO ?")]
+    [InlineData("SET search_path TO SEKRIT90, public", "SET search_path TO ?, ?")]
+    public void SettingValueWrittenAsAWord_IsReplaced(string sql, string expected)
+        => AssertQueryText(sql, expected);
 }
 
 public sealed class MariaDbQueryText : QueryTextSuite<MariaDbProvider>
@@ -135,4 +164,14 @@ public sealed class MariaDbQueryText : QueryTextSuite<MariaDbProvider>
         Assert.Equal("SELECT ? ; DELETE FROM users", span.GetTagItem("db.query.text"));
         Assert.Equal(0L, Convert.ToInt64(connection.Command("SELECT count(*) FROM users").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    // default_master_connection takes any name, so each runs as written; a setting's value is a literal, bare or not.
+    [SkippableTheory]
+    [InlineData("SET @@session.default_master_connection = SEKRIT90", "SET @@session.default_master_connection = ?")]
+    [InlineData("SET SESSION default_master_connection = SEKRIT90", "SET SESSION default_master_connection = ?")]
+    [InlineData("SET default_master_connection = `SEKRIT90`", "SET default_master_connection = ?")]
+    [InlineData("SET @@session.autocommit = 1, default_master_connection = SEKRIT90", "SET @@session.autocommit = ?, default_master_connection = ?")]
+    [InlineData("SET STATEMENT default_master_connection = SEKRIT90 FOR SELECT version()", "SET STATEMENT default_master_connection = ? FOR SELECT version()")]
+    public void SettingValueWrittenAsAWord_IsReplaced(string sql, string expected)
+        => AssertQueryText(sql, expected);
 }
