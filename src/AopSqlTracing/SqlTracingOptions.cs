@@ -42,7 +42,8 @@ public sealed class SqlTracingOptions
 
     /// <summary>
     /// Gets or sets the longest <c>db.query.text</c> recorded, in characters (default 4096); a longer text is cut
-    /// and ends with <c>…</c> to show it was cut.
+    /// and ends with <c>…</c> to show it was cut, the <c>…</c> counted in the length, so no text recorded is longer
+    /// than this. Parameter values are cut the same way (<see cref="MaxParameterValueLength"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public int MaxQueryTextLength
@@ -57,7 +58,10 @@ public sealed class SqlTracingOptions
     /// </summary>
     public bool RecordParameters { get; set; }
 
-    /// <summary>Gets or sets the longest parameter value recorded, in characters (default 256); longer values are cut.</summary>
+    /// <summary>
+    /// Gets or sets the longest parameter value recorded, in characters (default 256); a longer value is cut and ends
+    /// with <c>…</c>, the <c>…</c> counted in the length, as <see cref="MaxQueryTextLength"/> cuts the query text.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public int MaxParameterValueLength
     {

@@ -69,11 +69,12 @@ internal static class ConnectionProxies
         var connection = DbProxyFactory.CreateConnection(target, database, requesting);
         if (ReferenceEquals(requesting, context.ActivationScope))
         {
-            // Autofac disposes the provider's connection; the proxy is disposed too (first), so readers still open
-            // when the scope ends have their spans finished.
+            // Autofac disposes the provider's connection, once; the proxy is ended just before it (not disposed,
+            // which would dispose the provider's connection a second time), so readers still open when the scope
+            // ends have their spans finished and the proxy's Disposed subscribers hear of it.
             if (context.NewInstanceActivated && context.Registration.Ownership == InstanceOwnership.OwnedByLifetimeScope)
             {
-                context.ActivationScope.Disposer.AddInstanceForAsyncDisposal(connection.Proxy);
+                context.ActivationScope.Disposer.AddInstanceForAsyncDisposal(new ProxyEnd(connection));
             }
         }
         else

@@ -25,6 +25,12 @@ internal abstract class ConnectionContext(TracedDatabase database, DbConnection 
     public DbConnection Proxy { get; set; } = null!;
 
     /// <summary>
+    /// Gets or sets whether the proxy has been disposed, by the user or with the lifetime scope that owns its
+    /// provider connection: the scope's end then has nothing left to do on it.
+    /// </summary>
+    public bool IsDisposed { get; set; }
+
+    /// <summary>
     /// Gets the traced transaction most recently begun on this connection: a provider that assigns its current
     /// transaction to new commands itself (Microsoft.Data.Sqlite) hands out the provider's, and the command's
     /// getter gives back this one instead.

@@ -83,6 +83,7 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 invocation.ReturnValue = Completion.ThenAlways((Task)invocation.ReturnValue!, FinishOpenReaders);
                 break;
             case nameof(DbConnection.DisposeAsync):
+                IsDisposed = true;
                 invocation.Proceed();
                 Completion.ReturnThenAlways(invocation, () =>
                 {
@@ -94,6 +95,8 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 // Close and Dispose: the provider closes its readers with the connection, so their spans end here (and
                 // its own spans of their commands, which must not leave ours current).
                 FactsChanged();
+                var disposing = invocation.Method.Name == "Dispose" && invocation.Arguments is [true];
+                IsDisposed |= disposing;
                 var current = Activity.Current;
                 try
                 {
@@ -105,7 +108,7 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                     FinishOpenReaders();
                 }
 
-                if (invocation.Method.Name == "Dispose" && invocation.Arguments is [true])
+                if (disposing)
                 {
                     ProxyEvents.RaiseDisposed(Proxy);
                 }

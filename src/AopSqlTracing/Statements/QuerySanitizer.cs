@@ -1,9 +1,10 @@
 namespace AopSqlTracing.Statements;
 
 /// <summary>
-/// Replaces every literal of a SQL text (strings, numbers, hex and blob literals, dollar-quoted bodies) with
-/// <c>?</c> and drops comments, keeping keywords, identifiers, operators and parameter placeholders, so the shape of
-/// a statement reaches a span and its values don't. One pass over the tokens: time linear in the text.
+/// Replaces every literal of a SQL text (strings, numbers, hex and blob literals, dollar-quoted bodies, and a
+/// setting's value written as a word, <see cref="SettingValues"/>) with <c>?</c> and drops comments, keeping keywords,
+/// identifiers, operators and parameter placeholders, so the shape of a statement reaches a span and its values don't.
+/// One pass over the tokens: time linear in the text.
 /// </summary>
 internal static class QuerySanitizer
 {
@@ -12,9 +13,11 @@ internal static class QuerySanitizer
     {
         var lexer = new SqlLexer(text, dialect);
         var output = new TextRewriter(text);
+        var settings = new SettingValues(text);
         var previous = default(SqlToken);
         for (var token = lexer.Next(); token.Kind != SqlTokenKind.End; token = lexer.Next())
         {
+            var settingValue = settings.IsBareValue(token, lexer);
             var adjacent = token.Start == previous.End;
             if (previous.Kind != SqlTokenKind.End && !adjacent)
             {
@@ -29,6 +32,10 @@ internal static class QuerySanitizer
                     output.Unwrite(previous.Length);
                 }
 
+                output.Write('?');
+            }
+            else if (settingValue)
+            {
                 output.Write('?');
             }
             else

@@ -129,7 +129,7 @@ public sealed class HostileInputProperties(ITestOutputHelper output)
         var problem = (exact ? outcome == untraced : Kind(outcome) == Kind(untraced)) ? null : $"untraced «{untraced}», traced «{outcome}»";
         problem ??= textAfter == text ? null : $"CommandText left as «{textAfter}»";
         problem ??= spans.Count == 1 && recorder.Unfinished.Count == 0 ? null : $"{spans.Count} spans finished, {recorder.Unfinished.Count} open";
-        problem ??= spans[0].GetTagItem("db.query.text") is string { Length: <= 4097 } ? null : $"db.query.text «{spans[0].GetTagItem("db.query.text")}»";
+        problem ??= spans[0].GetTagItem("db.query.text") is string { Length: <= 4096 } ? null : $"db.query.text «{spans[0].GetTagItem("db.query.text")}»";
         problem ??= spans[0].Status == (Outcomes.IsError(outcome) ? ActivityStatusCode.Error : ActivityStatusCode.Unset) ? null : $"span status {spans[0].Status} for «{outcome}»";
 
         // Thrown, so FsCheck shows what went wrong beside the text it shrank to.

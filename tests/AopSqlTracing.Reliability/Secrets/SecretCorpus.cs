@@ -35,7 +35,8 @@ public static class SecretCorpus
     ];
 
     // {s}: the secret in a string literal (quotes doubled); {d}: the secret as a number (only the secrets that are
-    // all digits); {x}: those digits padded to an even count, for hexadecimal X'…'; {n}: a number; {i}: the
+    // all digits); {x}: those digits padded to an even count, for hexadecimal X'…'; {w}: the secret as a bare word
+    // (only the secrets that are words: a letter, then letters, digits and underscores); {n}: a number; {i}: the
     // statement's index.
     private static readonly string[] PortableTemplates =
     [
@@ -94,6 +95,14 @@ public static class SecretCorpus
         "SELECT ARRAY[+{d}]",
         "SELECT (ARRAY[{d}, 2])[1:2]",
         "SELECT (ARRAY[1, {d}])[2]",
+
+        // A setting's value is a literal, bare word or quoted name; search_path last, as it stays set.
+        "SET application_name TO {w}",
+        "SET SESSION myapp.api_key TO {w}",
+        "SET myapp.api_key = {w}",
+        "SET LOCAL myapp.api_key TO {w}",
+        "SET myapp.api_key TO \"{w}\"",
+        "SET search_path TO {w}, public",
     ];
 
     // SQLite's block comments do not nest: the first */ ends one, and a literal after it is a literal. Read with
@@ -105,6 +114,11 @@ public static class SecretCorpus
         "SELECT 1 /* note /* inner */; SELECT '{s}'",
         "/* /* */ SELECT '{s}'",
         "SELECT [a] FROM (SELECT '{s}' AS [a]) /* [ */",
+
+        // A pragma's value is a literal, bare word or quoted name (SQLite ignores a pragma it does not know).
+        "PRAGMA myapp_api_key = {w}",
+        "PRAGMA main.myapp_api_key = {w}",
+        "PRAGMA myapp_api_key = [{w}]",
     ];
 
     // MySQL's and MariaDB's own ways of writing a literal, and their comments: "…" strings, backslash escapes,
@@ -143,6 +157,13 @@ public static class SecretCorpus
         "SELECT 1 /*! , 2 /* {s} */ */",
         "SELECT 1 /*! + 2 -- {s} */\n */",
         "SELECT 1 /*! + 2 # {s} */\n */",
+
+        // A setting's value is a literal, bare word or quoted name (default_master_connection takes any name).
+        "SET @@session.default_master_connection = {w}",
+        "SET SESSION default_master_connection = {w}",
+        "SET default_master_connection = `{w}`",
+        "SET @a := 1, default_master_connection = {w}",
+        "SET STATEMENT default_master_connection = {w} FOR SELECT id FROM vault",
     ];
 
     /// <summary>The portable statements: every template with every secret.</summary>
@@ -164,7 +185,8 @@ public static class SecretCorpus
         foreach (var template in templates)
         {
             var numeric = template.Contains("{d}", StringComparison.Ordinal) || template.Contains("{x}", StringComparison.Ordinal);
-            foreach (var secret in Secrets.Where(secret => !numeric || secret.Value.All(char.IsAsciiDigit)))
+            var word = template.Contains("{w}", StringComparison.Ordinal);
+            foreach (var secret in Secrets.Where(secret => (!numeric || secret.Value.All(char.IsAsciiDigit)) && (!word || IsWord(secret.Value))))
             {
                 i++;
                 var sql = template
@@ -173,6 +195,7 @@ public static class SecretCorpus
                     .Replace("{s}", secret.Value.Replace("'", "''", StringComparison.Ordinal), StringComparison.Ordinal)
                     .Replace("{d}", secret.Value, StringComparison.Ordinal)
                     .Replace("{x}", secret.Value.Length % 2 == 0 ? secret.Value : secret.Value + "0", StringComparison.Ordinal)
+                    .Replace("{w}", secret.Value, StringComparison.Ordinal)
                     .Replace("{n}", (i * 7919 % 1000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                     .Replace("{i}", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                     .Replace("\u0001", "{", StringComparison.Ordinal)
@@ -183,4 +206,6 @@ public static class SecretCorpus
 
         return statements;
     }
+
+    private static bool IsWord(string value) => char.IsAsciiLetter(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

@@ -37,14 +37,14 @@ public sealed class SecretsFixture(ITestOutputHelper output)
     {
         var connectionString = PostgresServer.Require();
         AssertNoLeak(
-            "PostgreSQL literal syntax (E'', $$, ::, ARRAY[], [1:2], U&'', nested comments, ?, ?|, ?&, @?, ?-, @@, <@, @>, a$b)",
+            "PostgreSQL literal syntax (E'', $$, ::, ARRAY[], [1:2], U&'', nested comments, ?, ?|, ?&, @?, ?-, @@, <@, @>, a$b, SET values)",
             () => new NpgsqlConnection(connectionString),
             SecretCorpus.PostgresSyntax());
     }
 
     [Fact]
     public void SqliteLiteralSyntax_NothingOfAnySecretExported()
-        => AssertNoLeak("SQLite literal syntax (block comments that do not nest, [names])", () => new SqliteConnection("Data Source=:memory:"), SecretCorpus.SqliteSyntax());
+        => AssertNoLeak("SQLite literal syntax (block comments that do not nest, [names], PRAGMA values)", () => new SqliteConnection("Data Source=:memory:"), SecretCorpus.SqliteSyntax());
 
     [SkippableFact]
     public void LiteralCorpus_MariaDb_NothingOfAnySecretExported()
@@ -58,7 +58,7 @@ public sealed class SecretsFixture(ITestOutputHelper output)
     {
         var connectionString = MariaDbConnectionString();
         AssertNoLeak(
-            "MariaDB literal syntax (\"…\", \\' and \\\\ escapes, `names`, # and -- comments, --1, X'', 0x, B'', N'', _charset'', /*! */, /*!NNNNN */, /*M! */)",
+            "MariaDB literal syntax (\"…\", \\' and \\\\ escapes, `names`, # and -- comments, --1, X'', 0x, B'', N'', _charset'', /*! */, /*!NNNNN */, /*M! */, SET values)",
             () => new MySqlConnection(connectionString),
             SecretCorpus.MySqlSyntax());
     }

@@ -120,6 +120,23 @@ public sealed class ClassifierProperties
         => (QuerySanitizer.Sanitize($"UPDATE t SET a = {number}, b = {scale.Get}.25 WHERE id = $1")
             == $"UPDATE t SET a = {(number < 0 ? "-" : string.Empty)}?, b = ? WHERE id = $1").ToProperty();
 
+    // Any word the engine would take as a setting's value, however it is spelt, is replaced on every engine.
+    [Property(MaxTest = 500)]
+    public Property Sanitize_SettingValueWord_IsReplacedWhateverTheWord()
+    {
+        var words =
+            from first in Gen.Elements("abcxyzABCXYZ_".ToCharArray())
+            from rest in Gen.ArrayOf(Gen.Elements("abzAZ09_$".ToCharArray()))
+            select first + new string(rest);
+        return Prop.ForAll(
+            words.Where(word => !word.Equals("DEFAULT", StringComparison.OrdinalIgnoreCase)).ToArbitrary(),
+            word => AllDialects.All(dialect =>
+                    QuerySanitizer.Sanitize($"SET app.key TO {word}", dialect) == "SET app.key TO ?"
+                    && QuerySanitizer.Sanitize($"SET @@session.key = {word}, other = {word}", dialect) == "SET @@session.key = ?, other = ?"
+                    && QuerySanitizer.Sanitize($"PRAGMA main.key = {word};", dialect) == "PRAGMA main.key = ?;")
+                .Label(word));
+    }
+
     [Fact]
     public void HugeAndHostileInputs_AreHandled()
     {

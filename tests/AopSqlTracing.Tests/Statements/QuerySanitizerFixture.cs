@@ -102,6 +102,73 @@ public sealed class QuerySanitizerFixture
         Assert.Equal("SELECT ?, ?", QuerySanitizer.Sanitize("SELECT 1e-5, 3.5E+2", SqlDialects.Of(engine)));
     }
 
+    // A setting's value is a literal to the engine even written as a bare word or a quoted name, and it is where
+    // applications put keys and tokens; DEFAULT is a keyword, not a value.
+    [Theory]
+    [InlineData("postgresql", "SET application_name TO SEKRIT90", "SET application_name TO ?")]
+    [InlineData("postgresql", "SET SESSION myapp.api_key TO word", "SET SESSION myapp.api_key TO ?")]
+    [InlineData("postgresql", "SET LOCAL myapp.api_key = word", "SET LOCAL myapp.api_key = ?")]
+    [InlineData("postgresql", "set myapp.api_key=word;", "set myapp.api_key=?;")]
+    [InlineData("postgresql", "SET myapp.api_key TO \"SEKRIT90\"", "SET myapp.api_key TO ?")]
+    [InlineData("postgresql", "SET search_path TO \"$user\", secret_schema, 'x'", "SET search_path TO ?, ?, ?")]
+    [InlineData("postgresql", "SELECT 1; SET myapp.api_key TO word; SELECT 2", "SELECT ?; SET myapp.api_key TO ?; SELECT ?")]
+    [InlineData("postgresql", "SET /* key */ myapp.api_key -- why\nTO word", "SET myapp.api_key TO ?")]
+    [InlineData("postgresql", "ALTER ROLE app SET myapp.api_key TO word", "ALTER ROLE app SET myapp.api_key TO ?")]
+    [InlineData("postgresql", "ALTER ROLE app IN DATABASE d SET myapp.api_key = word", "ALTER ROLE app IN DATABASE d SET myapp.api_key = ?")]
+    [InlineData("postgresql", "ALTER DATABASE d SET myapp.api_key = word", "ALTER DATABASE d SET myapp.api_key = ?")]
+    [InlineData("postgresql", "ALTER SYSTEM SET myapp.api_key TO word", "ALTER SYSTEM SET myapp.api_key TO ?")]
+    [InlineData("postgresql", "SET myapp.api_key TO DEFAULT", "SET myapp.api_key TO DEFAULT")]
+    [InlineData("mariadb", "SET @@session.default_master_connection = SEKRIT90", "SET @@session.default_master_connection = ?")]
+    [InlineData("mariadb", "SET SESSION sql_mode = word", "SET SESSION sql_mode = ?")]
+    [InlineData("mariadb", "SET default_master_connection = `SEKRIT90`", "SET default_master_connection = ?")]
+    [InlineData("mariadb", "SET @a := word, GLOBAL x = other, @@y = @v", "SET @a := ?, GLOBAL x = ?, @@y = @v")]
+    [InlineData("mariadb", "SET STATEMENT x = word FOR SELECT a FROM t WHERE b = c", "SET STATEMENT x = ? FOR SELECT a FROM t WHERE b = c")]
+    [InlineData("mariadb", "SET x = DEFAULT", "SET x = DEFAULT")]
+    [InlineData("sqlite", "PRAGMA myapp_api_key = SEKRIT90", "PRAGMA myapp_api_key = ?")]
+    [InlineData("sqlite", "PRAGMA main.journal_mode = WAL", "PRAGMA main.journal_mode = ?")]
+    [InlineData("sqlite", "PRAGMA key = [SEKRIT90]", "PRAGMA key = ?")]
+    [InlineData("other_sql", "SET x = word", "SET x = ?")]
+    [InlineData("other_sql", "SET x TO word", "SET x TO ?")]
+    [InlineData("other_sql", "PRAGMA x = word", "PRAGMA x = ?")]
+    public void Sanitize_SettingValueWrittenAsAWord_IsReplaced(string engine, string sql, string expected)
+        => Assert.Equal(expected, QuerySanitizer.Sanitize(sql, SqlDialects.Of(engine)));
+
+    // Names that only look like setting values, on every engine: columns an UPDATE assigns, expressions, and
+    // statements that set something without a value.
+    public static TheoryData<string, string> NotSettingValues
+    {
+        get
+        {
+            string[] statements =
+            [
+                "UPDATE t SET a = b, c = d WHERE e = f",
+                "INSERT INTO t (a) SELECT b FROM s ON CONFLICT (a) DO UPDATE SET a = excluded.a",
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                "SET NAMES utf8mb4",
+                "SET ROLE app",
+                "ALTER TABLE t ALTER COLUMN c SET DEFAULT now",
+                "ALTER ROLE app RENAME TO other",
+                "SET x = lower(y), z = a.b",
+                "PRAGMA table_info(users)",
+            ];
+            var data = new TheoryData<string, string>();
+            foreach (var engine in Engines)
+            {
+                foreach (var sql in statements)
+                {
+                    data.Add(engine, sql);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NotSettingValues))]
+    public void Sanitize_NamesThatAreNotSettingValues_AreKept(string engine, string sql)
+        => Assert.Equal(sql, QuerySanitizer.Sanitize(sql, SqlDialects.Of(engine)));
+
     [Fact]
     public void Sanitize_TextWithoutLiteralsOrComments_IsTheSameString()
     {
