@@ -83,7 +83,17 @@ public abstract partial class EntityFrameworkSuite<TEngine>
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        meter.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref measured));
+        // Meter listeners are global: only this engine's measurements count (the other engine's suite runs beside this one).
+        meter.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "db.system.name" && Equals(tag.Value, Engine.SystemName))
+                {
+                    Interlocked.Increment(ref measured);
+                }
+            }
+        });
         meter.Start();
         var options = Engine.UseProvider(new DbContextOptionsBuilder<ShopContext>()).AddInterceptors(new AnswersScalars(42)).UseSqlTracing(container).Options;
         using var shop = new ShopContext(options, Engine.Schema);

@@ -5,6 +5,8 @@ using AopSqlTracing.Reliability.Secrets;
 using AopSqlTracing.Tests.Support;
 using Autofac;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace AopSqlTracing.EntityFrameworkCore.Tests;
 
@@ -17,6 +19,7 @@ public abstract partial class EntityFrameworkSuite<TEngine> : IDisposable
     where TEngine : IEfEngine, new()
 {
     private readonly List<IDisposable> _owned = [];
+    private bool _seeded;
 
     protected EntityFrameworkSuite()
     {
@@ -385,8 +388,13 @@ public abstract partial class EntityFrameworkSuite<TEngine> : IDisposable
     private void Seed()
     {
         using var plain = new ShopContext(Engine.UseProvider(new DbContextOptionsBuilder<ShopContext>()).Options, Engine.Schema);
-        if (plain.Database.EnsureCreated())
+
+        // The test's own schema (or in-memory database), created once: EnsureCreated would skip it whenever another
+        // test process has tables in the same PostgreSQL database.
+        if (!_seeded)
         {
+            _seeded = true;
+            plain.GetService<IRelationalDatabaseCreator>().CreateTables();
             plain.Products.AddRange(
                 new Product { Name = "apple", Price = 1 },
                 new Product { Name = "bread", Price = 3 },
