@@ -171,6 +171,23 @@ public abstract partial class EntityFrameworkSuite<TEngine>
         Assert.All(Recorder.Spans, span => Assert.Equal(request.SpanId, span.ParentSpanId));
     }
 
+    [SkippableFact]
+    public async Task CancelledCommand_SpanRecordsTheProvidersOwnError()
+    {
+        Skip.If(Engine.Schema is null, "Cancelling a running statement needs a server (PostgreSQL's pg_sleep); SQLite answers before a token can cancel it.");
+        await using var shop = Shop();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => shop.Database.ExecuteSqlRawAsync("SELECT pg_sleep(30)", cancel.Token));
+
+        var span = Assert.Single(Recorder.Spans);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(error.GetType().FullName, span.GetTagItem("error.type"));
+        Assert.Equal("57014", span.GetTagItem("db.response.status_code"));
+        var recorded = Assert.Single(span.Events, e => e.Name == "exception");
+        Assert.Equal(error.Message, recorded.Tags.Single(tag => tag.Key == "exception.message").Value);
+    }
+
     private IContainer ScopedShopContainer()
     {
         var builder = new ContainerBuilder();

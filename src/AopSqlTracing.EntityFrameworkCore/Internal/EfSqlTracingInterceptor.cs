@@ -103,12 +103,12 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
         return Task.CompletedTask;
     }
 
-    // EF Core hands interceptors no exception on a cancellation; the span says what the caller gets.
-    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Fail(eventData.CommandId, new OperationCanceledException());
+    // EF Core hands interceptors no exception on a cancellation: the span records the provider's, kept as it was thrown.
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Canceled(eventData.CommandId, CancellationToken.None);
 
     public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Fail(eventData.CommandId, new OperationCanceledException(cancellationToken));
+        Canceled(eventData.CommandId, cancellationToken);
         return Task.CompletedTask;
     }
 
@@ -163,7 +163,7 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
             if (operation.IsActive)
             {
                 var entered = SqlDoor.EnterProvider(operation, connection, out var caller);
-                _running[eventData.CommandId] = new Running(operation, connection, entered, caller);
+                _running[eventData.CommandId] = new Running(operation, connection, entered, caller, ProviderFailures.Watch());
             }
         }
         catch (Exception exception)
@@ -212,6 +212,14 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
         }
     }
 
+    private void Canceled(Guid commandId, CancellationToken cancellationToken)
+    {
+        if (_running.TryGetValue(commandId, out var running))
+        {
+            Fail(commandId, running.Thrown.Value ?? new OperationCanceledException(cancellationToken));
+        }
+    }
+
     private void Closed(DbConnection connection)
     {
         if (Known(connection) is { } known)
@@ -221,14 +229,21 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
         }
     }
 
+    // A pooled or factory-made context's services are the container's root: its SQL follows the scope marked in the
+    // flow it runs in (the next renter's request, for a pooled context's connection).
     private TracedConnection ConnectionOf(DbConnection connection)
-        => _connections.GetValue(connection, target => new TracedConnection(_options, target, _scope));
+    {
+        var traced = _connections.GetValue(connection, target => new TracedConnection(_options, target, _scope));
+        traced.MoveTo(SqlDoor.ScopeInUse(_scope));
+        return traced;
+    }
 
     private TracedConnection? Known(DbConnection connection) => _connections.TryGetValue(connection, out var known) ? known : null;
 
-    // An operation in flight, the connection it runs on, and whether (from which caller's current activity) the
-    // provider-span window is open for it.
-    private readonly record struct Running(SqlOperation Operation, TracedConnection Connection, bool InProvider, System.Diagnostics.Activity? Caller)
+    // An operation in flight, the connection it runs on, whether (from which caller's current activity) the
+    // provider-span window is open for it, and the last exception thrown in its flow.
+    private readonly record struct Running(
+        SqlOperation Operation, TracedConnection Connection, bool InProvider, System.Diagnostics.Activity? Caller, StrongBox<Exception?> Thrown)
     {
         public void ExitProvider()
         {

@@ -67,7 +67,7 @@ internal sealed class EfUnitOfWorkInterceptor(ILifetimeScope? scope) : IDbTransa
 
         if (connection is not null)
         {
-            SqlDoor.EndUnitOfWork(connection is Castle.DynamicProxy.IProxyTargetAccessor proxy && proxy.DynProxyGetTarget() is DbConnection target ? target : connection, Scope);
+            SqlDoor.EndUnitOfWork(connection is Castle.DynamicProxy.IProxyTargetAccessor proxy && proxy.DynProxyGetTarget() is DbConnection target ? target : connection, SqlDoor.ScopeInUse(Scope));
         }
     }
 

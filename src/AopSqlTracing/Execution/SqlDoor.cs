@@ -89,6 +89,12 @@ internal static class SqlDoor
     /// <param name="scope">The scope its traced connection was resolved in.</param>
     public static void EndUnitOfWork(DbConnection connection, ILifetimeScope? scope) => TransactionMarks.End(connection, scope);
 
+    /// <summary>
+    /// Gets the lifetime scope an integration's work runs in, given the one its services came from: a pooled or
+    /// factory-made ORM context built with the container's root follows the scope marked in the current flow.
+    /// </summary>
+    public static ILifetimeScope? ScopeInUse(ILifetimeScope? configured) => FlowScope.Within(configured);
+
     /// <summary>Notes the ORM unit of work the provider's <paramref name="command"/> runs for, for when it runs on a traced connection.</summary>
     public static void RunsFor(DbCommand command, object ormContext) => OrmContexts.Set(command, ormContext);
 

@@ -31,7 +31,7 @@ internal class TracedConnection(TracedDatabase database, DbConnection target, IL
     /// <summary>Gets the provider's connection.</summary>
     public DbConnection Target { get; } = target;
 
-    public ILifetimeScope? Scope { get; } = scope;
+    public ILifetimeScope? Scope { get; private set; } = scope;
 
     /// <summary>
     /// Gets whether the commands run here name no connection of their own: a data source's own commands, which
@@ -56,6 +56,19 @@ internal class TracedConnection(TracedDatabase database, DbConnection target, IL
     /// or MySQL), so that opening it is worth <see cref="LearnEngine"/>.
     /// </summary>
     public bool TellsEngineOnceOpen => DbEngines.Of(Target.GetType()).AsksServer;
+
+    /// <summary>
+    /// Moves the connection to the unit of work it now serves (a pooled ORM context's connection, rented in another
+    /// scope): its marks and its parent policy are that scope's from now on.
+    /// </summary>
+    public void MoveTo(ILifetimeScope? scope)
+    {
+        if (!ReferenceEquals(Scope, scope))
+        {
+            Scope = scope;
+            _policy = null;
+        }
+    }
 
     /// <summary>Forgets the facts: the connection opened, closed or changed database, so they may differ now.</summary>
     public void FactsChanged() => _facts = null;

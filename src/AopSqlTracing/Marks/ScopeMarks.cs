@@ -28,6 +28,7 @@ internal static class ScopeMarks
     {
         _anyScopeMarked = true;
         Slots.GetValue(scope, Subscribe).UnitOfWork = mark;
+        FlowScope.Note(scope);
     }
 
     /// <summary>Marks the scope for its whole life (a request): commits and rollbacks under it leave this mark.</summary>
@@ -35,6 +36,7 @@ internal static class ScopeMarks
     {
         _anyScopeMarked = true;
         Slots.GetValue(scope, Subscribe).Lasting = mark;
+        FlowScope.Note(scope);
     }
 
     public static void Clear(ILifetimeScope scope)
@@ -50,6 +52,9 @@ internal static class ScopeMarks
     public static TraceMark? Get(ILifetimeScope scope) => _anyScopeMarked && Slots.TryGetValue(scope, out var slot) ? slot.Mark : null;
 
     public static TraceMark? FindNearest(ILifetimeScope? scope) => FindNearest(scope, out _);
+
+    /// <summary>Tells whether the scope has been marked and has not ended.</summary>
+    public static bool IsLive(ILifetimeScope scope) => Slots.TryGetValue(scope, out _);
 
     /// <summary>
     /// Ends the unit of work that applies to <paramref name="scope"/>: its transaction committed or rolled back. A
