@@ -61,7 +61,7 @@ public static class SqlTracingRegistrationExtensions
     /// <remarks>
     /// A database also registered with <see cref="RegisterTracedDatabase"/> keeps its own options and is traced once,
     /// so calling both is harmless; calling this twice configures the same options again.
-    /// Registrations made later in child lifetime scopes are not covered.
+    /// Registrations made later in child lifetime scopes (<c>BeginLifetimeScope(b =&gt; b.Register(...))</c>) are traced too.
     /// </remarks>
     /// <param name="builder">The container builder.</param>
     /// <param name="configure">Sets the <see cref="SqlTracingOptions"/> for these connections; omit for the defaults.</param>

@@ -38,6 +38,23 @@ public abstract partial class ConnectionRegistrationSuite<TProvider> : ProviderF
     }
 
     [SkippableFact]
+    public void TraceAllDatabases_ConnectionRegisteredLaterInAChildScope_IsTraced()
+    {
+        RequireProvider();
+        var builder = new ContainerBuilder();
+        builder.TraceAllDatabases();
+        using var container = builder.Build();
+        using var scope = container.BeginLifetimeScope(child => child.Register(_ => Provider.CreateConnection()).As<DbConnection>());
+
+        var connection = scope.Resolve<DbConnection>();
+        connection.Open();
+        connection.Execute("SELECT 3 AS child_scope");
+
+        Assert.NotSame(connection, connection.Unwrap());
+        Assert.Equal("SELECT ? AS child_scope", Assert.Single(Recorder.Spans).GetTagItem("db.query.text"));
+    }
+
+    [SkippableFact]
     public void ProviderTypeResolvedFirst_ThenDbConnection_IsStillTraced()
     {
         RequireProvider();
