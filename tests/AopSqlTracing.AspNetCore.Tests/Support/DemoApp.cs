@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -33,21 +31,8 @@ public sealed class DemoApp : WebApplicationFactory<Program>
     /// Sends one request as a traced caller would: with a <c>traceparent</c> header of a new trace, so the request
     /// span, and everything under it, is in a trace no other request shares.
     /// </summary>
-    public async Task<SentRequest> SendAsync(HttpMethod method, string path, object? json = null)
-    {
-        var traceId = ActivityTraceId.CreateRandom();
-        var callerSpanId = ActivitySpanId.CreateRandom();
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("traceparent", $"00-{traceId}-{callerSpanId}-01");
-        if (json is not null)
-        {
-            request.Content = JsonContent.Create(json);
-        }
-
-        var response = await Client.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        return new SentRequest(method, path, traceId, callerSpanId, response, body);
-    }
+    public Task<SentRequest> SendAsync(HttpMethod method, string path, object? json = null)
+        => TracedRequests.SendAsync(Client, method, path, json);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

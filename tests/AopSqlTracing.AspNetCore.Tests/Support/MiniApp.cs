@@ -23,6 +23,12 @@ public sealed class MiniApp : IAsyncDisposable
     /// <summary>Gets a client of the in-memory server.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>Gets the app's root services, as the host built them.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Sends a GET in a trace of its own (see <see cref="TracedRequests"/>).</summary>
+    public Task<SentRequest> GetAsync(string path) => TracedRequests.SendAsync(Client, HttpMethod.Get, path);
+
     /// <summary>Builds and starts the app: Autofac behind ASP.NET Core, then <paramref name="pipeline"/>.</summary>
     public static async Task<MiniApp> StartAsync(
         Action<WebApplication> pipeline, Action<ContainerBuilder>? container = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)

@@ -22,8 +22,11 @@ public sealed class SpanCollector : BaseProcessor<Activity>
     public IReadOnlyList<Activity> Started(ActivityTraceId traceId) => [.. _started.Where(span => span.TraceId == traceId)];
 
     /// <summary>Gets the ended spans of <paramref name="traceId"/>, in the order they started.</summary>
-    public IReadOnlyList<Activity> Ended(ActivityTraceId traceId)
-        => [.. _ended.Where(span => span.TraceId == traceId).Distinct().OrderBy(span => span.StartTimeUtc)];
+    public IReadOnlyList<Activity> Ended(ActivityTraceId traceId) => Ended(span => span.TraceId == traceId);
+
+    /// <summary>Gets the ended spans <paramref name="belongs"/> selects, whatever their trace, in the order they started.</summary>
+    public IReadOnlyList<Activity> Ended(Func<Activity, bool> belongs)
+        => [.. _ended.Where(belongs).Distinct().OrderBy(span => span.StartTimeUtc)];
 
     /// <summary>
     /// Waits until the trace is complete: its server span has ended, and so has every span started in it.
