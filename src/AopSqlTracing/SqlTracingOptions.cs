@@ -103,6 +103,21 @@ public sealed class SqlTracingOptions
     /// </summary>
     public bool RecordMetrics { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets whether beginning a transaction, committing it, rolling it back and its savepoints (create, roll
+    /// back to, release) are spans (<c>begin</c>, <c>commit</c>, <c>rollback</c>, <c>savepoint</c>,
+    /// <c>rollback_to_savepoint</c>, <c>release_savepoint</c>), under the parent the transaction's statements get, and
+    /// are measured as operations. Off by default: a span per transaction step is more to export.
+    /// </summary>
+    public bool TraceTransactions { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether opening a connection (<c>Open</c>, <c>OpenAsync</c>, a data source's <c>OpenConnection</c>
+    /// and <c>OpenConnectionAsync</c>) is a span named <c>open</c>, lasting as long as the open took (a pool's wait
+    /// included), under the parent its statements would get. Off by default.
+    /// </summary>
+    public bool TraceConnectionOpen { get; set; }
+
     /// <summary>Reports each hook's first failure once, not on every command.</summary>
     internal HookFailures HookFailures { get; } = new();
 

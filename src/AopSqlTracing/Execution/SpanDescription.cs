@@ -46,6 +46,27 @@ internal readonly record struct SpanDescription(
         }
     }
 
+    /// <summary>
+    /// Describes a step that is not a statement: named by its kind as statements are (<c>commit</c>; under
+    /// <see cref="SqlSpanNaming.QuerySummary"/>, <c>COMMIT</c>), with the operation as <c>db.operation.name</c> and
+    /// summary; opening a connection has no operation (it runs no statement), so it is <c>open</c> under either naming.
+    /// </summary>
+    public static SpanDescription ForConnectionOperation(SqlDoor.ConnectionOperation operation, SqlTracingOptions options)
+    {
+        var (kind, name) = operation switch
+        {
+            SqlDoor.ConnectionOperation.Begin => ("begin", "BEGIN"),
+            SqlDoor.ConnectionOperation.Commit => ("commit", "COMMIT"),
+            SqlDoor.ConnectionOperation.Rollback => ("rollback", "ROLLBACK"),
+            SqlDoor.ConnectionOperation.Savepoint => ("savepoint", "SAVEPOINT"),
+            SqlDoor.ConnectionOperation.RollbackToSavepoint => ("rollback_to_savepoint", "ROLLBACK TO SAVEPOINT"),
+            SqlDoor.ConnectionOperation.ReleaseSavepoint => ("release_savepoint", "RELEASE SAVEPOINT"),
+            _ => ("open", (string?)null),
+        };
+        return new SpanDescription(
+            name is not null && options.SpanNaming == SqlSpanNaming.QuerySummary ? name : kind, name, name, null, null, null, 0);
+    }
+
     /// <param name="command">The provider's command.</param>
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
