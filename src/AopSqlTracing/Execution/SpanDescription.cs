@@ -8,7 +8,8 @@ namespace AopSqlTracing.Execution;
 /// <summary>
 /// What the span of one command or one batch is called and carries, worked out from its text before the span
 /// exists (the name and the sampler's tags are needed to create it). Commands and batches differ only here;
-/// from this point on they take one tagging path.
+/// from this point on they take one tagging path. <see cref="Shape"/> is what tells repeated statements apart (the
+/// sanitised text, or a procedure's name), only worked out while <see cref="SqlTracingOptions.RepeatedStatementThreshold"/> is on.
 /// </summary>
 internal readonly record struct SpanDescription(
     string Name,
@@ -17,7 +18,8 @@ internal readonly record struct SpanDescription(
     string? Collection,
     string? QueryText,
     string? ProcedureName,
-    int BatchSize)
+    int BatchSize,
+    string? Shape = null)
 {
     /// <summary>Describes a command (<paramref name="batch"/> null) or a batch; false, reported, when that throws.</summary>
     /// <param name="command">The provider's command, or null for a batch.</param>
@@ -79,7 +81,7 @@ internal readonly record struct SpanDescription(
             var procedure = StatementInfo.ForProcedure(text);
             return new SpanDescription(
                 options.SpanNaming == SqlSpanNaming.StatementKind ? procedure.Kind : procedure.NormalizedText,
-                null, null, null, null, procedure.NormalizedText, 0);
+                null, null, null, null, procedure.NormalizedText, 0, options.RepeatedStatementThreshold > 0 ? procedure.NormalizedText : null);
         }
 
         var statement = StatementClassifier.Classify(text, facts.Engine.Dialect, ref last);
@@ -90,7 +92,8 @@ internal readonly record struct SpanDescription(
             statement.Collection,
             options.QueryText == QueryTextMode.None ? null : QueryTexts.Cut(QueryTexts.Of(statement, options.QueryText), options.MaxQueryTextLength),
             null,
-            0);
+            0,
+            options.RepeatedStatementThreshold > 0 ? statement.SanitizedText : null);
     }
 
     // Only a text that is not one recognisable statement is cut up: the common single statement costs its look-up only.

@@ -102,7 +102,7 @@ internal static partial class SqlDoor
         var execution = new SqlExecution(SqlExecutionKind.RepositoryCall, options) { Method = method, Scope = scope }.WithMarks(marks);
         return Decide(policy, execution, marks, out var parent)
             && SqlSpanFactory.StartRepositoryCall(spanName, functionName, parent) is { } activity
-                ? new SqlOperation(activity, options, facts: null)
+                ? new SqlOperation(activity, options, facts: null) { UnitOfWork = new TraceMark(activity, owned: true) }
                 : default;
     }
 
@@ -141,6 +141,9 @@ internal static partial class SqlDoor
     /// <summary>Marks any object of an integration's (an ORM's unit of work): its SQL is traced under <paramref name="parent"/>.</summary>
     public static void SetMark(object owner, ActivityContext? parent) => MarkTable.Set(owner, parent is { } context ? new TraceMark(context) : TraceMark.WithoutParent);
 
+    /// <summary>Marks an integration's object under <paramref name="span"/>, which hears of the unit of work's repeated statements.</summary>
+    public static void SetMark(object owner, Activity span) => MarkTable.Set(owner, new TraceMark(span));
+
     /// <summary>Removes the mark of <paramref name="owner"/>.</summary>
     public static void ClearMark(object owner) => MarkTable.Clear(owner);
 
@@ -170,6 +173,10 @@ internal static partial class SqlDoor
         }
 
         var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command, options) : null;
+        if (activity is not null && description.Shape is not null && marks.UnitOfWorkUnder(parent) is { } unitOfWork)
+        {
+            RepeatedStatements.Count(unitOfWork, description, facts, options);
+        }
 
         // sqlcommenter: the comment needs the span's id, so it is added once the span exists.
         return command is not null && activity is not null && options.PropagateContext && TraceComments.Add(command, activity, facts.Engine.Dialect) is { } original
