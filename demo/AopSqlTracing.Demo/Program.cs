@@ -41,6 +41,12 @@ using (var spans = new SpanTree(appSource.Name, SqlTracing.ActivitySourceName))
     spans.Render("Entity Framework Core: a DbContext marked for its unit of work");
 }
 
+using (var spans = new SpanTree(appSource.Name, SqlTracing.ActivitySourceName))
+{
+    await RepeatedStatementDemo.RunAsync(appSource);
+    spans.Render("An N+1 caught: one SELECT per row of an earlier result, said once on the unit of work's span");
+}
+
 // Flushes the OTLP exporter's last batch; bounded, so an endpoint nobody answers cannot hold the demo up.
 if (!tracerProvider.Shutdown(timeoutMilliseconds: 5_000) && !string.IsNullOrWhiteSpace(otlpEndpoint))
 {

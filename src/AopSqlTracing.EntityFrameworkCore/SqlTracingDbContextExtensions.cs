@@ -18,15 +18,16 @@ public static class SqlTracingDbContextExtensions
 {
     /// <summary>Traces the context's statements until its transaction ends, under the usual parent.</summary>
     /// <param name="context">A context configured with <c>UseSqlTracing</c>.</param>
-    public static void SetTraced(this DbContext context) => ContextMarks.Set(Checked(context), null);
+    public static void SetTraced(this DbContext context) => ContextMarks.Set(Checked(context), (ActivityContext?)null);
 
     /// <summary>Traces the context's statements until its transaction ends, as children of <paramref name="span"/>.</summary>
     /// <param name="context">A context configured with <c>UseSqlTracing</c>.</param>
-    /// <param name="span">A started span; only its context is kept.</param>
+    /// <param name="span">A started span; its context is kept, and the span only weakly (to hear of repeated statements).</param>
     public static void SetParentSpan(this DbContext context, Activity span)
     {
         ArgumentNullException.ThrowIfNull(span);
-        ContextMarks.Set(Checked(context), Valid(span.Context, nameof(span)));
+        _ = Valid(span.Context, nameof(span));
+        ContextMarks.Set(Checked(context), span);
     }
 
     /// <summary>Traces the context's statements until its transaction ends, under a parent known by its context.</summary>

@@ -167,16 +167,23 @@ public static class SqlTracing
     internal static TraceMark Mark(Activity span)
     {
         ArgumentNullException.ThrowIfNull(span);
-        return Mark(span.Context, nameof(span));
+        ValidParent(span.Context, nameof(span));
+
+        // Kept weakly beside the context, so the unit of work can tell its span of repeated statements when it ends.
+        return new TraceMark(span);
     }
 
     internal static TraceMark Mark(ActivityContext parent, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(parent))] string? name = null)
+    {
+        ValidParent(parent, name);
+        return new TraceMark(parent);
+    }
+
+    private static void ValidParent(ActivityContext parent, string? name)
     {
         if (parent == default)
         {
             throw new ArgumentException("A parent span context must be a valid context: a started Activity's Context or one extracted from a propagated trace, not default.", name);
         }
-
-        return new TraceMark(parent);
     }
 }

@@ -15,6 +15,7 @@ public sealed class SqlTracingOptions
     private int _maxParameterValueLength = 256;
     private SqlSpanNaming _spanNaming = SqlSpanNaming.StatementKind;
     private QueryTextMode _queryText = QueryTextMode.Sanitized;
+    private int _repeatedStatementThreshold = 10;
 
     /// <summary>
     /// Gets or sets whether every command is traced, marked or not.
@@ -102,6 +103,36 @@ public sealed class SqlTracingOptions
     /// Defaults to <see langword="true"/>.
     /// </summary>
     public bool RecordMetrics { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether beginning a transaction, committing it, rolling it back and its savepoints (create, roll
+    /// back to, release) are spans (<c>begin</c>, <c>commit</c>, <c>rollback</c>, <c>savepoint</c>,
+    /// <c>rollback_to_savepoint</c>, <c>release_savepoint</c>), under the parent the transaction's statements get, and
+    /// are measured as operations. Off by default: a span per transaction step is more to export.
+    /// </summary>
+    public bool TraceTransactions { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether opening a connection (<c>Open</c>, <c>OpenAsync</c>, a data source's <c>OpenConnection</c>
+    /// and <c>OpenConnectionAsync</c>) is a span named <c>open</c>, lasting as long as the open took (a pool's wait
+    /// included), under the parent its statements would get. Off by default.
+    /// </summary>
+    public bool TraceConnectionOpen { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many times one statement shape (its <c>db.query.summary</c> and sanitised text: never values)
+    /// must run within one unit of work (a marked lifetime scope, connection or <c>DbContext</c>, a <c>[Traced]</c>
+    /// repository call, a request under <c>UseSqlTracing()</c>) for the unit of work's span to say so when it ends: a
+    /// <c>db.repeated_statement</c> event and the <c>aopsqltracing.repeated_statements</c> counter. Default 10; 0 turns
+    /// it off. SQL whose parent is only <see cref="Activity.Current"/> or a new root has no unit of work and is not counted.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int RepeatedStatementThreshold
+    {
+        get => _repeatedStatementThreshold;
+        set => _repeatedStatementThreshold = value >= 0 ? value : throw new ArgumentOutOfRangeException(
+            nameof(RepeatedStatementThreshold), value, $"{nameof(RepeatedStatementThreshold)} must be 0 (off) or a positive number of executions.");
+    }
 
     /// <summary>Reports each hook's first failure once, not on every command.</summary>
     internal HookFailures HookFailures { get; } = new();

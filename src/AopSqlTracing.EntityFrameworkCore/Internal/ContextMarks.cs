@@ -16,7 +16,14 @@ internal static class ContextMarks
     public static void Set(DbContext context, ActivityContext? parent)
     {
         SqlDoor.SetMark(context, parent);
-        Leases.AddOrUpdate(context, new StrongBox<int>(context.ContextId.Lease));
+        Leased(context);
+    }
+
+    /// <summary>Marks the context under <paramref name="span"/>, which hears of the unit of work's repeated statements.</summary>
+    public static void Set(DbContext context, Activity span)
+    {
+        SqlDoor.SetMark(context, span);
+        Leased(context);
     }
 
     public static void Clear(DbContext context)
@@ -30,6 +37,8 @@ internal static class ContextMarks
         DropIfStale(context);
         return SqlDoor.GetMark(context);
     }
+
+    private static void Leased(DbContext context) => Leases.AddOrUpdate(context, new StrongBox<int>(context.ContextId.Lease));
 
     /// <summary>Drops the mark of an earlier lease of a pooled context.</summary>
     public static void DropIfStale(DbContext? context)

@@ -12,7 +12,10 @@ namespace AopSqlTracing.EntityFrameworkCore.Internal;
 /// <summary>
 /// A thin adapter of the library's door for Entity Framework Core's command events: <c>…Executing</c> begins the
 /// operation (and opens the provider-span window), <c>…Executed</c>, <c>CommandFailed</c> and <c>CommandCanceled</c>
-/// end it, a query's reader carries it on. The context's marks are ended by <see cref="EfUnitOfWorkInterceptor"/>.
+/// end it, a query's reader carries it on. With <see cref="SqlTracingOptions.TraceConnectionOpen"/> and
+/// <see cref="SqlTracingOptions.TraceTransactions"/>, opening the connection and each transaction step are operations
+/// of the door too, begun on EF Core's <c>…ing</c> event and ended on its <c>…ed</c> or <c>…Failed</c> event. The
+/// context's marks are ended by <see cref="EfUnitOfWorkInterceptor"/>.
 /// </summary>
 /// <remarks>
 /// A command EF Core runs on one of our traced connections is already traced by that connection's proxy: it is left
@@ -20,7 +23,7 @@ namespace AopSqlTracing.EntityFrameworkCore.Internal;
 /// <see cref="SqlExecution.Context"/> are the same on both paths.
 /// </remarks>
 internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifetimeScope? scope)
-    : IDbCommandInterceptor, IDbConnectionInterceptor
+    : IDbCommandInterceptor, IDbConnectionInterceptor, IDbTransactionInterceptor
 {
     private readonly ConcurrentDictionary<Guid, Running> _running = new();
     private ConditionalWeakTable<DbConnection, TracedConnection> _connections = new();
@@ -112,11 +115,112 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
         return Task.CompletedTask;
     }
 
-    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Known(connection)?.FactsChanged();
+    public InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+        => BeginStep(SqlDoor.ConnectionOperation.Open, connection, eventData.ConnectionId, eventData.Context, result, result.IsSuppressed);
+
+    public ValueTask<InterceptionResult> ConnectionOpeningAsync(
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(BeginStep(SqlDoor.ConnectionOperation.Open, connection, eventData.ConnectionId, eventData.Context, result, result.IsSuppressed));
+
+    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        Known(connection)?.FactsChanged();
+        End(eventData.ConnectionId, 0);
+    }
 
     public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Known(connection)?.FactsChanged();
+        ConnectionOpened(connection, eventData);
+        return Task.CompletedTask;
+    }
+
+    public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) => Fail(eventData.ConnectionId, eventData.Exception);
+
+    public Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Fail(eventData.ConnectionId, eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+        => BeginStep(SqlDoor.ConnectionOperation.Begin, connection, eventData.TransactionId, eventData.Context, result, result.HasResult);
+
+    public ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(BeginStep(SqlDoor.ConnectionOperation.Begin, connection, eventData.TransactionId, eventData.Context, result, result.HasResult));
+
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+        => End(eventData.TransactionId, result);
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(End(eventData.TransactionId, result));
+
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        => BeginStep(SqlDoor.ConnectionOperation.Commit, transaction, eventData, result);
+
+    public ValueTask<InterceptionResult> TransactionCommittingAsync(
+        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(BeginStep(SqlDoor.ConnectionOperation.Commit, transaction, eventData, result));
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => End(eventData.TransactionId, 0);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        => Ended(eventData.TransactionId);
+
+    public InterceptionResult TransactionRollingBack(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        => BeginStep(SqlDoor.ConnectionOperation.Rollback, transaction, eventData, result);
+
+    public ValueTask<InterceptionResult> TransactionRollingBackAsync(
+        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(BeginStep(SqlDoor.ConnectionOperation.Rollback, transaction, eventData, result));
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => End(eventData.TransactionId, 0);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        => Ended(eventData.TransactionId);
+
+    public InterceptionResult CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        => BeginStep(SqlDoor.ConnectionOperation.Savepoint, transaction, eventData, result);
+
+    public ValueTask<InterceptionResult> CreatingSavepointAsync(
+        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(BeginStep(SqlDoor.ConnectionOperation.Savepoint, transaction, eventData, result));
+
+    public void CreatedSavepoint(DbTransaction transaction, TransactionEventData eventData) => End(eventData.TransactionId, 0);
+
+    public Task CreatedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+        => Ended(eventData.TransactionId);
+
+    public InterceptionResult RollingBackToSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        => BeginStep(SqlDoor.ConnectionOperation.RollbackToSavepoint, transaction, eventData, result);
+
+    public ValueTask<InterceptionResult> RollingBackToSavepointAsync(
+        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(BeginStep(SqlDoor.ConnectionOperation.RollbackToSavepoint, transaction, eventData, result));
+
+    public void RolledBackToSavepoint(DbTransaction transaction, TransactionEventData eventData) => End(eventData.TransactionId, 0);
+
+    public Task RolledBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+        => Ended(eventData.TransactionId);
+
+    public InterceptionResult ReleasingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        => BeginStep(SqlDoor.ConnectionOperation.ReleaseSavepoint, transaction, eventData, result);
+
+    public ValueTask<InterceptionResult> ReleasingSavepointAsync(
+        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(BeginStep(SqlDoor.ConnectionOperation.ReleaseSavepoint, transaction, eventData, result));
+
+    public void ReleasedSavepoint(DbTransaction transaction, TransactionEventData eventData) => End(eventData.TransactionId, 0);
+
+    public Task ReleasedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+        => Ended(eventData.TransactionId);
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Fail(eventData.TransactionId, eventData.Exception);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Fail(eventData.TransactionId, eventData.Exception);
         return Task.CompletedTask;
     }
 
@@ -174,6 +278,40 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
         return result;
     }
 
+    private T BeginStep<T>(SqlDoor.ConnectionOperation operation, DbTransaction transaction, TransactionEventData eventData, T result)
+        => BeginStep(operation, transaction.Connection, eventData.TransactionId, eventData.Context, result, suppressed: transaction is IProxyTargetAccessor);
+
+    // A step on one of our traced connections is the proxy's to trace; a step another interceptor answered took no time.
+    private T BeginStep<T>(SqlDoor.ConnectionOperation operation, DbConnection? connection, Guid id, DbContext? context, T result, bool suppressed)
+    {
+        try
+        {
+            if (suppressed || connection is null or IProxyTargetAccessor || !SqlDoor.Watches(_options, operation))
+            {
+                return result;
+            }
+
+            var traced = ConnectionOf(connection);
+            var step = SqlDoor.BeginConnectionOperation(operation, traced, context);
+            if (step.IsActive)
+            {
+                _running[id] = new Running(step, traced, false, null);
+            }
+        }
+        catch (Exception exception)
+        {
+            SqlDoor.ReportFailure("entity framework " + operation, exception);
+        }
+
+        return result;
+    }
+
+    private Task Ended(Guid id)
+    {
+        End(id, 0);
+        return Task.CompletedTask;
+    }
+
     private T End<T>(Guid commandId, T result)
     {
         if (_running.TryRemove(commandId, out var running))
@@ -216,7 +354,7 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
     {
         if (_running.TryGetValue(commandId, out var running))
         {
-            Fail(commandId, running.Thrown.Value ?? new OperationCanceledException(cancellationToken));
+            Fail(commandId, running.Thrown?.Value ?? new OperationCanceledException(cancellationToken));
         }
     }
 
@@ -241,9 +379,9 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
     private TracedConnection? Known(DbConnection connection) => _connections.TryGetValue(connection, out var known) ? known : null;
 
     // An operation in flight, the connection it runs on, whether (from which caller's current activity) the
-    // provider-span window is open for it, and the last exception thrown in its flow.
+    // provider-span window is open for it, and the last exception thrown in a command's flow.
     private readonly record struct Running(
-        SqlOperation Operation, TracedConnection Connection, bool InProvider, System.Diagnostics.Activity? Caller, StrongBox<Exception?> Thrown)
+        SqlOperation Operation, TracedConnection Connection, bool InProvider, System.Diagnostics.Activity? Caller, StrongBox<Exception?>? Thrown = null)
     {
         public void ExitProvider()
         {

@@ -75,6 +75,31 @@ internal static class Completion
         return new ValueTask<T>(EndWhenDone(task.AsTask(), execution));
     }
 
+    /// <summary>
+    /// Runs an intercepted call as <paramref name="operation"/>: a call that throws fails it, and it ends when the
+    /// call's work ends, whatever the call returns (see <see cref="EndWhenDone(object?, Type, SqlOperation)"/>).
+    /// </summary>
+    public static void ProceedAndEnd(Castle.DynamicProxy.IInvocation invocation, SqlOperation operation)
+    {
+        if (!operation.IsActive)
+        {
+            invocation.Proceed();
+            return;
+        }
+
+        try
+        {
+            invocation.Proceed();
+        }
+        catch (Exception exception)
+        {
+            operation.Fail(exception);
+            throw;
+        }
+
+        invocation.ReturnValue = EndWhenDone(invocation.ReturnValue, invocation.Method.ReturnType, operation);
+    }
+
     /// <summary>Hands the span of a reader-returning execution on to the reader, which ends it when it closes.</summary>
     public static async Task<DbDataReader> ContinueInReader(Task<DbDataReader> task, SqlOperation execution, TracedConnection connection)
     {

@@ -8,7 +8,8 @@ namespace AopSqlTracing.Execution;
 /// <summary>
 /// What the span of one command or one batch is called and carries, worked out from its text before the span
 /// exists (the name and the sampler's tags are needed to create it). Commands and batches differ only here;
-/// from this point on they take one tagging path.
+/// from this point on they take one tagging path. <see cref="Shape"/> is what tells repeated statements apart (the
+/// sanitised text, or a procedure's name), only worked out while <see cref="SqlTracingOptions.RepeatedStatementThreshold"/> is on.
 /// </summary>
 internal readonly record struct SpanDescription(
     string Name,
@@ -17,7 +18,8 @@ internal readonly record struct SpanDescription(
     string? Collection,
     string? QueryText,
     string? ProcedureName,
-    int BatchSize)
+    int BatchSize,
+    string? Shape = null)
 {
     /// <summary>Describes a command (<paramref name="batch"/> null) or a batch; false, reported, when that throws.</summary>
     /// <param name="command">The provider's command, or null for a batch.</param>
@@ -46,6 +48,27 @@ internal readonly record struct SpanDescription(
         }
     }
 
+    /// <summary>
+    /// Describes a step that is not a statement: named by its kind as statements are (<c>commit</c>; under
+    /// <see cref="SqlSpanNaming.QuerySummary"/>, <c>COMMIT</c>), with the operation as <c>db.operation.name</c> and
+    /// summary; opening a connection has no operation (it runs no statement), so it is <c>open</c> under either naming.
+    /// </summary>
+    public static SpanDescription ForConnectionOperation(SqlDoor.ConnectionOperation operation, SqlTracingOptions options)
+    {
+        var (kind, name) = operation switch
+        {
+            SqlDoor.ConnectionOperation.Begin => ("begin", "BEGIN"),
+            SqlDoor.ConnectionOperation.Commit => ("commit", "COMMIT"),
+            SqlDoor.ConnectionOperation.Rollback => ("rollback", "ROLLBACK"),
+            SqlDoor.ConnectionOperation.Savepoint => ("savepoint", "SAVEPOINT"),
+            SqlDoor.ConnectionOperation.RollbackToSavepoint => ("rollback_to_savepoint", "ROLLBACK TO SAVEPOINT"),
+            SqlDoor.ConnectionOperation.ReleaseSavepoint => ("release_savepoint", "RELEASE SAVEPOINT"),
+            _ => ("open", (string?)null),
+        };
+        return new SpanDescription(
+            name is not null && options.SpanNaming == SqlSpanNaming.QuerySummary ? name : kind, name, name, null, null, null, 0);
+    }
+
     /// <param name="command">The provider's command.</param>
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
@@ -58,7 +81,7 @@ internal readonly record struct SpanDescription(
             var procedure = StatementInfo.ForProcedure(text);
             return new SpanDescription(
                 options.SpanNaming == SqlSpanNaming.StatementKind ? procedure.Kind : procedure.NormalizedText,
-                null, null, null, null, procedure.NormalizedText, 0);
+                null, null, null, null, procedure.NormalizedText, 0, options.RepeatedStatementThreshold > 0 ? procedure.NormalizedText : null);
         }
 
         var statement = StatementClassifier.Classify(text, facts.Engine.Dialect, ref last);
@@ -69,7 +92,8 @@ internal readonly record struct SpanDescription(
             statement.Collection,
             options.QueryText == QueryTextMode.None ? null : QueryTexts.Cut(QueryTexts.Of(statement, options.QueryText), options.MaxQueryTextLength),
             null,
-            0);
+            0,
+            options.RepeatedStatementThreshold > 0 ? statement.SanitizedText : null);
     }
 
     // Only a text that is not one recognisable statement is cut up: the common single statement costs its look-up only.

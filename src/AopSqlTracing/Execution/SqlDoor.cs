@@ -14,7 +14,7 @@ namespace AopSqlTracing.Execution;
 /// <b>run</b> is the provider's call, with our span current for it while the provider's own spans are listened to;
 /// the <see cref="SqlOperation"/> it hands back is <b>ended</b> by whoever holds it when the work ends.
 /// </summary>
-internal static class SqlDoor
+internal static partial class SqlDoor
 {
     /// <summary>Begins a command's operation.</summary>
     /// <param name="command">The provider's command (not our proxy).</param>
@@ -39,6 +39,52 @@ internal static class SqlDoor
         return BeginSql(command: null, batch, connection, ref none, ormContext: null);
     }
 
+    /// <summary>
+    /// Gets whether <paramref name="options"/> trace <paramref name="operation"/> at all (its option is on): a caller
+    /// that must make or find something first to begin it (a data source's connection, an ORM's) asks before that.
+    /// </summary>
+    public static bool Watches(SqlTracingOptions options, ConnectionOperation operation)
+        => operation == ConnectionOperation.Open ? options.TraceConnectionOpen : options.TraceTransactions;
+
+    /// <summary>
+    /// Begins a step on a connection that is not a statement (opening it, a transaction's begin, commit, rollback or
+    /// savepoint): nothing at all unless its option is on; then the same gate, marks and policy as a command on that
+    /// connection, so its span goes under the parent the connection's statements get. A transaction's step is
+    /// measured as an operation; an open is not (it is no database operation).
+    /// </summary>
+    /// <param name="operation">The step.</param>
+    /// <param name="connection">The connection it is taken on (for a data source's open, a connection of the same source).</param>
+    /// <param name="ormContext">The ORM unit of work that takes it, or null.</param>
+    public static SqlOperation BeginConnectionOperation(ConnectionOperation operation, TracedConnection connection, object? ormContext = null)
+    {
+        var database = connection.Database;
+        if (!Watches(database.Options, operation) || !database.IsTracingEnabled)
+        {
+            return default;
+        }
+
+        var options = database.Options;
+        var listening = SpanLifecycle.HasListeners;
+        var measuring = operation != ConnectionOperation.Open && options.RecordMetrics && SqlMetrics.Enabled;
+        if (!listening && !measuring)
+        {
+            return default;
+        }
+
+        var marks = FoundMarks.Gather(command: null, connection.Target, connection.Scope, ormContext);
+        var kind = operation == ConnectionOperation.Open ? SqlExecutionKind.ConnectionOpen : SqlExecutionKind.Transaction;
+        var traced = listening && DecideSql(connection, marks, kind, command: null, batch: null, ormContext, out var parent);
+        if (!traced && !measuring)
+        {
+            return default;
+        }
+
+        var description = SpanDescription.ForConnectionOperation(operation, options);
+        var facts = connection.Facts;
+        var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command: null, options) : null;
+        return new SqlOperation(activity, options, facts, description, measuring);
+    }
+
     /// <param name="method">The repository interface method called.</param>
     /// <param name="spanName">The span's name.</param>
     /// <param name="functionName">Its <c>code.function.name</c>.</param>
@@ -56,7 +102,7 @@ internal static class SqlDoor
         var execution = new SqlExecution(SqlExecutionKind.RepositoryCall, options) { Method = method, Scope = scope }.WithMarks(marks);
         return Decide(policy, execution, marks, out var parent)
             && SqlSpanFactory.StartRepositoryCall(spanName, functionName, parent) is { } activity
-                ? new SqlOperation(activity, options, facts: null)
+                ? new SqlOperation(activity, options, facts: null) { UnitOfWork = new TraceMark(activity, owned: true) }
                 : default;
     }
 
@@ -101,6 +147,9 @@ internal static class SqlDoor
     /// <summary>Marks any object of an integration's (an ORM's unit of work): its SQL is traced under <paramref name="parent"/>.</summary>
     public static void SetMark(object owner, ActivityContext? parent) => MarkTable.Set(owner, parent is { } context ? new TraceMark(context) : TraceMark.WithoutParent);
 
+    /// <summary>Marks an integration's object under <paramref name="span"/>, which hears of the unit of work's repeated statements.</summary>
+    public static void SetMark(object owner, Activity span) => MarkTable.Set(owner, new TraceMark(span));
+
     /// <summary>Removes the mark of <paramref name="owner"/>.</summary>
     public static void ClearMark(object owner) => MarkTable.Clear(owner);
 
@@ -122,7 +171,7 @@ internal static class SqlDoor
             return default;
         }
 
-        var traced = listening && DecideSql(connection, marks, command, batch, ormContext, out var parent);
+        var traced = listening && DecideSql(connection, marks, command is null ? SqlExecutionKind.Batch : SqlExecutionKind.Command, command, batch, ormContext, out var parent);
         var facts = connection.Facts;
         if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref last, ormContext is not null, out var description))
         {
@@ -130,6 +179,10 @@ internal static class SqlDoor
         }
 
         var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command, options) : null;
+        if (activity is not null && description.Shape is not null && marks.UnitOfWorkUnder(parent) is { } unitOfWork)
+        {
+            RepeatedStatements.Count(unitOfWork, description, facts, options);
+        }
 
         // sqlcommenter: the comment needs the span's id, so it is added once the span exists.
         return command is not null && activity is not null && options.PropagateContext && TraceComments.Add(command, activity, facts.Engine.Dialect) is { } original
@@ -140,7 +193,8 @@ internal static class SqlDoor
     // The default policy with nothing marked answers from the options alone: no SqlExecution is built, no call made.
     // Otherwise the policy hears of the connection the provider's object names (the traced one's when it names none:
     // a data source's own commands throw when asked).
-    private static bool DecideSql(TracedConnection connection, in FoundMarks marks, DbCommand? command, DbBatch? batch, object? ormContext, out ActivityContext parent)
+    private static bool DecideSql(
+        TracedConnection connection, in FoundMarks marks, SqlExecutionKind kind, DbCommand? command, DbBatch? batch, object? ormContext, out ActivityContext parent)
     {
         var options = connection.Database.Options;
         if (!marks.Any && connection.Policy is DefaultParentSpanPolicy)
@@ -149,7 +203,7 @@ internal static class SqlDoor
             return options.TraceAllCommands;
         }
 
-        var execution = new SqlExecution(command is null ? SqlExecutionKind.Batch : SqlExecutionKind.Command, options)
+        var execution = new SqlExecution(kind, options)
         {
             Command = command,
             Batch = batch,

@@ -5,7 +5,7 @@ using AopSqlTracing.Engines;
 namespace AopSqlTracing.Execution;
 
 /// <summary>
-/// Owns the library's <see cref="Meter"/> and its two instruments, the stable OpenTelemetry database client metrics,
+/// Owns the library's <see cref="Meter"/> and its instruments: the stable OpenTelemetry database client metrics, and the repeated-statement counter;
 /// and is the only code that records them. Attributes are low-cardinality only (never the text or a parameter) and
 /// go in a stack-allocated <see cref="TagList"/>, so a measurement allocates nothing of ours.
 /// </summary>
@@ -26,6 +26,11 @@ internal static class SqlMetrics
         description: "The actual number of records returned by the database operation.",
         tags: null,
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+
+    private static readonly Counter<long> RepeatedStatements = Meter.CreateCounter<long>(
+        "aopsqltracing.repeated_statements",
+        unit: "{shape}",
+        description: "Statement shapes that ran at least the repeated-statement threshold within one unit of work (N+1 queries).");
 
     /// <summary>Gets whether anyone listens to the duration: checked before any measuring work.</summary>
     public static bool Enabled => Duration.Enabled;
@@ -56,6 +61,24 @@ internal static class SqlMetrics
         catch (Exception exception)
         {
             // A meter listener that throws costs the measurement, never the database call.
+            SqlTracingEventSource.Log.TracingFailed("metrics", exception);
+        }
+    }
+
+    /// <summary>Counts one shape found repeated in a unit of work, with the attributes of what ran (no text).</summary>
+    public static void RecordRepeatedStatement(in SpanDescription description, ConnectionFacts facts)
+    {
+        try
+        {
+            if (RepeatedStatements.Enabled)
+            {
+                var tags = default(MeasurementTags);
+                SqlAttributes.AddOperation(ref tags, description, facts);
+                RepeatedStatements.Add(1, tags.List);
+            }
+        }
+        catch (Exception exception)
+        {
             SqlTracingEventSource.Log.TracingFailed("metrics", exception);
         }
     }

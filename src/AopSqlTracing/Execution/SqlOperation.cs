@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing.Engines;
+using AopSqlTracing.Marks;
 
 namespace AopSqlTracing.Execution;
 
@@ -46,6 +47,12 @@ internal readonly struct SqlOperation
     /// <summary>Gets the span; null when the operation is not traced.</summary>
     public Activity? Activity { get; }
 
+    /// <summary>
+    /// Gets the unit of work a repository call's span is the parent of (the SQL inside it runs under this mark); it
+    /// ends, telling the span of repeated statements, just before the span stops.
+    /// </summary>
+    public TraceMark? UnitOfWork { get; init; }
+
     /// <summary>Gets the options that apply.</summary>
     public SqlTracingOptions? Options { get; }
 
@@ -69,6 +76,7 @@ internal readonly struct SqlOperation
         }
 
         TraceComments.Restore(_commentedCommand, _originalText);
+        UnitOfWork?.End();
         double seconds;
         if (Activity is { } activity)
         {

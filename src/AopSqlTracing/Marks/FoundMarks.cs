@@ -30,6 +30,25 @@ internal readonly struct FoundMarks
 
     public bool Any => Command is not null || Repository is not null || Connection is not null || Context is not null || Scope is not null;
 
+    /// <summary>
+    /// Gets the unit of work whose parent <paramref name="parent"/> is, innermost first: the repository call's, the
+    /// connection's, the context's or the scope's mark (a command's own mark is used up at once: no unit of work).
+    /// Null when the parent is none of theirs (<see cref="System.Diagnostics.Activity.Current"/>, a new root, a policy's own choice).
+    /// </summary>
+    public TraceMark? UnitOfWorkUnder(System.Diagnostics.ActivityContext parent)
+    {
+        if (parent == default)
+        {
+            return null;
+        }
+
+        return Repository?.Parent == parent ? Repository
+            : Connection?.Parent == parent ? Connection
+            : Context?.Parent == parent ? Context
+            : Scope?.Parent == parent ? Scope
+            : null;
+    }
+
     /// <summary>Gathers the marks of an execution; <paramref name="command"/> and <paramref name="connection"/> are the provider's objects.</summary>
     /// <param name="command">The provider's command, or null.</param>
     /// <param name="connection">The provider's connection, or null.</param>

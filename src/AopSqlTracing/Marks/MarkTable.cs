@@ -15,13 +15,26 @@ internal static class MarkTable
 
     public static bool AnyMarkSet => _anyMarkSet;
 
+    /// <summary>Sets the mark of <paramref name="owner"/>; a mark it replaces ends its unit of work.</summary>
     public static void Set(object owner, TraceMark mark)
     {
         _anyMarkSet = true;
+        var replaced = Marks.TryGetValue(owner, out var earlier) ? earlier : null;
         Marks.AddOrUpdate(owner, mark);
+        if (replaced != mark)
+        {
+            replaced?.End();
+        }
     }
 
-    public static void Clear(object owner) => Marks.Remove(owner);
+    /// <summary>Removes the mark of <paramref name="owner"/>, ending its unit of work.</summary>
+    public static void Clear(object owner)
+    {
+        if (Marks.TryGetValue(owner, out var mark) && Marks.Remove(owner))
+        {
+            mark.End();
+        }
+    }
 
     public static TraceMark? Get(object owner) => _anyMarkSet && Marks.TryGetValue(owner, out var mark) ? mark : null;
 

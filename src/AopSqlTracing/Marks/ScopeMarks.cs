@@ -27,7 +27,9 @@ internal static class ScopeMarks
     public static void Set(ILifetimeScope scope, TraceMark mark)
     {
         _anyScopeMarked = true;
-        Slots.GetValue(scope, Subscribe).UnitOfWork = mark;
+        var slot = Slots.GetValue(scope, Subscribe);
+        Ended(slot.UnitOfWork, mark);
+        slot.UnitOfWork = mark;
         FlowScope.Note(scope);
     }
 
@@ -35,7 +37,9 @@ internal static class ScopeMarks
     public static void SetLasting(ILifetimeScope scope, TraceMark mark)
     {
         _anyScopeMarked = true;
-        Slots.GetValue(scope, Subscribe).Lasting = mark;
+        var slot = Slots.GetValue(scope, Subscribe);
+        Ended(slot.Lasting, mark);
+        slot.Lasting = mark;
         FlowScope.Note(scope);
     }
 
@@ -43,8 +47,7 @@ internal static class ScopeMarks
     {
         if (Slots.TryGetValue(scope, out var slot))
         {
-            slot.UnitOfWork = null;
-            slot.Lasting = null;
+            slot.EndBoth();
         }
     }
 
@@ -64,7 +67,9 @@ internal static class ScopeMarks
     {
         if (FindNearest(scope, out var slot) is not null)
         {
-            slot!.UnitOfWork = null;
+            var ended = slot!.UnitOfWork;
+            slot.UnitOfWork = null;
+            ended?.End();
         }
     }
 
@@ -98,7 +103,23 @@ internal static class ScopeMarks
     }
 
     // Static, so the scope's event holds no reference to anything of ours.
-    private static void DropSlot(object? sender, LifetimeScopeEndingEventArgs args) => Slots.Remove(args.LifetimeScope);
+    private static void DropSlot(object? sender, LifetimeScopeEndingEventArgs args)
+    {
+        if (Slots.TryGetValue(args.LifetimeScope, out var slot))
+        {
+            Slots.Remove(args.LifetimeScope);
+            slot.EndBoth();
+        }
+    }
+
+    // A mark replaced by another ends its unit of work.
+    private static void Ended(TraceMark? earlier, TraceMark replacement)
+    {
+        if (earlier is not null && earlier != replacement)
+        {
+            earlier.End();
+        }
+    }
 
     // A unit of work's mark, set by the application, goes first; a mark for the scope's life is under it.
     private sealed class Slot
@@ -118,6 +139,17 @@ internal static class ScopeMarks
         {
             get => _lasting;
             set => _lasting = value;
+        }
+
+        // The unit of work's mark first: it is the inner one.
+        public void EndBoth()
+        {
+            var unitOfWork = _unitOfWork;
+            var lasting = _lasting;
+            _unitOfWork = null;
+            _lasting = null;
+            unitOfWork?.End();
+            lasting?.End();
         }
     }
 }

@@ -42,11 +42,11 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 invocation.ReturnValue = DbProxyFactory.CreateBatch((DbBatch)invocation.ReturnValue!, this);
                 break;
             case "BeginDbTransaction":
-                invocation.Proceed();
+                Completion.ProceedAndEnd(invocation, SqlDoor.BeginConnectionOperation(SqlDoor.ConnectionOperation.Begin, this));
                 invocation.ReturnValue = TraceTransaction((DbTransaction)invocation.ReturnValue!);
                 break;
             case "BeginDbTransactionAsync":
-                invocation.Proceed();
+                Completion.ProceedAndEnd(invocation, SqlDoor.BeginConnectionOperation(SqlDoor.ConnectionOperation.Begin, this));
                 Completion.ReturnMapped<DbTransaction>(invocation, TraceTransaction);
                 break;
             case "add_StateChange":
@@ -64,7 +64,15 @@ internal sealed class ConnectionInterceptor(TracedDatabase database, DbConnectio
                 break;
             case nameof(DbConnection.Open) or nameof(DbConnection.OpenAsync) or nameof(DbConnection.ChangeDatabase) or nameof(DbConnection.ChangeDatabaseAsync):
                 FactsChanged();
-                invocation.Proceed();
+                if (invocation.Method.Name is nameof(DbConnection.Open) or nameof(DbConnection.OpenAsync))
+                {
+                    Completion.ProceedAndEnd(invocation, SqlDoor.BeginConnectionOperation(SqlDoor.ConnectionOperation.Open, this));
+                }
+                else
+                {
+                    invocation.Proceed();
+                }
+
                 if (invocation.Method.Name is nameof(DbConnection.Open) or nameof(DbConnection.OpenAsync) && TellsEngineOnceOpen)
                 {
                     if (invocation.ReturnValue is Task opening)

@@ -28,7 +28,17 @@ internal sealed class DataSourceInterceptor(TracedDatabase database, DbDataSourc
             return;
         }
 
-        invocation.Proceed();
+        // An open is timed on a connection of the same source (the one the data source's own commands run on), made
+        // only when the option is on: the connection being opened does not exist until the call returns.
+        if (invocation.Method.Name is "OpenDbConnection" or "OpenDbConnectionAsync" && SqlDoor.Watches(database.Options, SqlDoor.ConnectionOperation.Open))
+        {
+            Completion.ProceedAndEnd(invocation, SqlDoor.BeginConnectionOperation(SqlDoor.ConnectionOperation.Open, OwnCommands));
+        }
+        else
+        {
+            invocation.Proceed();
+        }
+
         switch (invocation.Method.Name)
         {
             case "CreateDbConnection" or "OpenDbConnection":

@@ -8,6 +8,9 @@ namespace AopSqlTracing.Proxies;
 /// <summary>
 /// Ends the marks of the connection and of its nearest marked lifetime scope when its transaction commits or rolls
 /// back (also the implicit rollback of a transaction disposed unfinished), as the seed does for connections and sessions. Savepoint calls carry a name and leave the mark alone.
+/// With <see cref="SqlTracingOptions.TraceTransactions"/> on, each commit, rollback and savepoint call is an operation
+/// of the door, ended before the marks are (the implicit rollback of a disposed transaction is not: whether the
+/// provider sends anything is its own business).
 /// </summary>
 internal sealed class TransactionInterceptor(ConnectionContext connection) : ITracingInterceptor
 {
@@ -15,6 +18,7 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
     [
         nameof(DbTransaction.Commit), nameof(DbTransaction.Rollback), nameof(DbTransaction.CommitAsync), nameof(DbTransaction.RollbackAsync),
         "get_DbConnection", "Dispose", nameof(DbTransaction.DisposeAsync),
+        nameof(DbTransaction.Save), nameof(DbTransaction.SaveAsync), nameof(DbTransaction.Release), nameof(DbTransaction.ReleaseAsync),
     ];
 
     private bool _finished;
@@ -42,7 +46,7 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
             case nameof(DbTransaction.Commit) or nameof(DbTransaction.Rollback) when IsWholeTransaction(invocation):
                 try
                 {
-                    invocation.Proceed();
+                    Completion.ProceedAndEnd(invocation, Begin(invocation));
                 }
                 finally
                 {
@@ -51,8 +55,12 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
 
                 break;
             case nameof(DbTransaction.CommitAsync) or nameof(DbTransaction.RollbackAsync) when IsWholeTransaction(invocation):
-                invocation.Proceed();
+                Completion.ProceedAndEnd(invocation, Begin(invocation));
                 invocation.ReturnValue = Completion.ThenAlways((Task)invocation.ReturnValue!, Finish);
+                break;
+            case nameof(DbTransaction.Rollback) or nameof(DbTransaction.RollbackAsync) or nameof(DbTransaction.Save) or nameof(DbTransaction.SaveAsync)
+                or nameof(DbTransaction.Release) or nameof(DbTransaction.ReleaseAsync):
+                Completion.ProceedAndEnd(invocation, Begin(invocation));
                 break;
             case "Dispose":
                 Finish();
@@ -67,6 +75,16 @@ internal sealed class TransactionInterceptor(ConnectionContext connection) : ITr
                 break;
         }
     }
+
+    private SqlOperation Begin(IInvocation invocation) => SqlDoor.BeginConnectionOperation(
+        invocation.Method.Name switch
+        {
+            nameof(DbTransaction.Commit) or nameof(DbTransaction.CommitAsync) => SqlDoor.ConnectionOperation.Commit,
+            nameof(DbTransaction.Save) or nameof(DbTransaction.SaveAsync) => SqlDoor.ConnectionOperation.Savepoint,
+            nameof(DbTransaction.Release) or nameof(DbTransaction.ReleaseAsync) => SqlDoor.ConnectionOperation.ReleaseSavepoint,
+            _ => IsWholeTransaction(invocation) ? SqlDoor.ConnectionOperation.Rollback : SqlDoor.ConnectionOperation.RollbackToSavepoint,
+        },
+        connection);
 
     // Rollback(string) and RollbackAsync(string, …) roll back to a savepoint, not the transaction.
     private static bool IsWholeTransaction(IInvocation invocation)

@@ -22,7 +22,7 @@ internal sealed class EnumerationSpan
     {
         _execution = execution;
         _scope = scope;
-        Mark = new TraceMark(execution.Activity!.Context);
+        Mark = execution.UnitOfWork!;
         _scopeEnding = (_, _) => End(null);
         scope.CurrentScopeEnding += _scopeEnding;
     }

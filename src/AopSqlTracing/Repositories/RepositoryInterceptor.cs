@@ -33,7 +33,7 @@ internal sealed class RepositoryInterceptor(ILifetimeScope scope, TracedDatabase
             return;
         }
 
-        var previous = AmbientRepositoryCall.Enter(new TraceMark(execution.Activity!.Context));
+        var previous = AmbientRepositoryCall.Enter(execution.UnitOfWork!);
         try
         {
             invocation.Proceed();

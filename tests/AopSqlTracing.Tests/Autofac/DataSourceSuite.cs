@@ -312,14 +312,6 @@ public abstract class DataSourceSuite<TProvider> : ProviderFixture<TProvider>
         }
     }
 
-    private IContainer DataSourceContainer(Action<SqlTracingOptions>? configure = null)
-    {
-        RequireProvider();
-        var builder = new ContainerBuilder();
-        builder.RegisterTracedDataSource(_ => Provider.CreateDataSource(), configure).SingleInstance();
-        return builder.Build();
-    }
-
     [Traced]
     public interface ICounter
     {

@@ -47,6 +47,15 @@ public abstract class ProviderFixture<TProvider> : IDisposable
         return container;
     }
 
+    /// <summary>Builds a container with the engine's data source registered as traced, as the README shows; the caller disposes it.</summary>
+    protected IContainer DataSourceContainer(Action<SqlTracingOptions>? configure = null)
+    {
+        RequireProvider();
+        var builder = new ContainerBuilder();
+        builder.RegisterTracedDataSource(_ => Provider.CreateDataSource(), configure).SingleInstance();
+        return builder.Build();
+    }
+
     /// <summary>Disposes <paramref name="container"/> when the test ends.</summary>
     protected void Track(IContainer container) => _containers.Add(container);
 

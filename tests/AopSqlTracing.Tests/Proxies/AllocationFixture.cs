@@ -62,6 +62,37 @@ public sealed class AllocationFixture
         Assert.True(measured >= Runs, $"{measured} measurements");
     }
 
+    [Fact]
+    public void RepeatedStatementCounting_ShapeAlreadySeen_AllocatesNothingMore()
+    {
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SqlTracing.ActivitySourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var parent = new System.Diagnostics.Activity("unit of work").Start();
+        System.Diagnostics.Activity.Current = null;
+
+        long TracedBytes(int threshold)
+        {
+            using var container = TestContainers.Sqlite(o =>
+            {
+                o.RepeatedStatementThreshold = threshold;
+                o.RecordMetrics = false;
+            });
+            using var connection = container.OpenConnection();
+            connection.SetParentSpan(parent);
+            var command = PointSelect(connection);
+            return BytesPerCall(() => command.ExecuteScalar());
+        }
+
+        var off = TracedBytes(0);
+        var counting = TracedBytes(1_000_000);
+
+        Assert.Equal(off, counting);
+    }
+
     private static DbCommand PointSelect(DbConnection connection)
     {
         using (var create = connection.CreateCommand())

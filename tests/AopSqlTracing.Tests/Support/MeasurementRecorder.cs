@@ -34,6 +34,9 @@ public sealed class MeasurementRecorder : IDisposable
     /// <summary>Gets the measurements of <c>db.client.response.returned_rows</c> on this test's table.</summary>
     public IReadOnlyList<Measurement> ReturnedRows => [.. _measurements.Where(m => m.Instrument == "db.client.response.returned_rows")];
 
+    /// <summary>Gets the measurements of <c>aopsqltracing.repeated_statements</c> on this test's table.</summary>
+    public IReadOnlyList<Measurement> RepeatedStatements => [.. _measurements.Where(m => m.Instrument == "aopsqltracing.repeated_statements")];
+
     public void Dispose() => _listener.Dispose();
 
     private void Keep(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
