@@ -16,6 +16,13 @@ demo_port="${DEMO_PORT:-5080}"
 dashboard_url="http://127.0.0.1:$dashboard_port"
 demo_url="http://127.0.0.1:$demo_port"
 
+for port in "$dashboard_port" "$otlp_port" "$demo_port"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "Port $port is taken (another see-trace?): stop it, or set DASHBOARD_PORT, OTLP_PORT, DEMO_PORT." >&2
+        exit 1
+    fi
+done
+
 echo "Restoring the dashboard and building the web demo..."
 dotnet restore tests/AopSqlTracing.Dashboard.Tests >/dev/null
 dotnet build demo/AopSqlTracing.WebDemo -c Debug >/dev/null
