@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace AopSqlTracing.Dashboard.Tests.Support;
 
@@ -45,26 +46,37 @@ public sealed class AspireDashboard : IDisposable
                 $"The Aspire dashboard is not at {Executable}: restoring tests/AopSqlTracing.Dashboard.Tests downloads it (package Aspire.Dashboard.Sdk.linux-x64, Linux x64 only).");
         }
 
-        var browser = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}");
-        var otlpGrpc = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}");
-        var otlpHttp = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}");
+        // Port 0 everywhere: the dashboard takes free ports and writes which, so parallel runs never collide.
         var process = ChildProcess.Start(Executable, [], new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = browser.ToString(),
-            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = otlpGrpc.ToString(),
-            ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = otlpHttp.ToString(),
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:0",
+            ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = "http://127.0.0.1:0",
             // Anonymous UI, OTLP and API: it listens on the loopback only, for the length of a test.
             ["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true",
         }, workingDirectory: Path.GetDirectoryName(Executable)!);
-        var dashboard = new AspireDashboard(process, new HttpClient { BaseAddress = browser }, otlpGrpc, otlpHttp);
+        AspireDashboard? dashboard = null;
         try
         {
-            await dashboard.WaitUntilServingAsync();
+            var deadline = DateTime.UtcNow + StartDeadline;
+            var browser = await ListeningAddressAsync(process, "Now listening on", deadline);
+            var otlpGrpc = await ListeningAddressAsync(process, "OTLP/gRPC listening on", deadline);
+            var otlpHttp = await ListeningAddressAsync(process, "OTLP/HTTP listening on", deadline);
+            dashboard = new AspireDashboard(process, new HttpClient { BaseAddress = browser }, otlpGrpc, otlpHttp);
+            await dashboard.EnsureApiAsync();
             return dashboard;
         }
         catch
         {
-            dashboard.Dispose();
+            if (dashboard is null)
+            {
+                process.Dispose();
+            }
+            else
+            {
+                dashboard.Dispose();
+            }
+
             throw;
         }
     }
@@ -125,33 +137,20 @@ public sealed class AspireDashboard : IDisposable
         return attributes;
     }
 
-    private async Task WaitUntilServingAsync()
+    private static async Task<Uri> ListeningAddressAsync(ChildProcess process, string announcement, DateTime deadline)
+        => await process.WaitForOutputAsync(new Regex(Regex.Escape(announcement) + @": (http://\S+)"), deadline) is { } address
+            ? new Uri(address)
+            : throw new DashboardUnavailableException(
+                $"The Aspire dashboard ({Executable}) did not write \"{announcement}\" within {StartDeadline.TotalSeconds} s:{Environment.NewLine}{process.RecentOutput()}");
+
+    // The API the tests read is part of the dashboard's contract with them: a version without it cannot serve.
+    private async Task EnsureApiAsync()
     {
-        var deadline = DateTime.UtcNow + StartDeadline;
-        while (DateTime.UtcNow < deadline)
+        using var answer = await _api.GetAsync("/api/telemetry/resources");
+        if (!answer.IsSuccessStatusCode)
         {
-            if (_process.HasExited)
-            {
-                throw new DashboardUnavailableException($"The Aspire dashboard ({Executable}) exited on start:{Environment.NewLine}{_process.RecentOutput()}");
-            }
-
-            try
-            {
-                using var answer = await _api.GetAsync("/api/telemetry/resources");
-                if (answer.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
+            throw new DashboardUnavailableException(
+                $"The Aspire dashboard ({Executable}) answers /api/telemetry/resources with {(int)answer.StatusCode}:{Environment.NewLine}{_process.RecentOutput()}");
         }
-
-        throw new DashboardUnavailableException(
-            $"The Aspire dashboard ({Executable}) did not answer /api/telemetry/resources within {StartDeadline.TotalSeconds} s:{Environment.NewLine}{_process.RecentOutput()}");
     }
 }

@@ -1,28 +1,23 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace AopSqlTracing.Dashboard.Tests.Support;
 
 /// <summary>
-/// A process the tests start (the dashboard, the web demo): its output kept for failure messages, and the process,
-/// with anything it started, killed on dispose.
+/// A process the tests start (the dashboard, the web demo): its output kept, to learn the ports it chose and for
+/// failure messages, and the process, with anything it started, killed on dispose.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
-    private const int KeptLines = 40;
+    private const int LinesInMessages = 40;
 
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly List<string> _output = [];
 
     private ChildProcess(Process process)
     {
         _process = process;
     }
-
-    /// <summary>Gets whether the process has ended.</summary>
-    public bool HasExited => _process.HasExited;
 
     /// <summary>
     /// Starts <paramref name="fileName"/> with the test's environment less every <c>OTEL_*</c> setting (so a
@@ -62,16 +57,48 @@ public sealed class ChildProcess : IDisposable
         return child;
     }
 
-    /// <summary>Gets a TCP port nobody listens on now, for a process about to be started.</summary>
-    public static int FreePort()
+    /// <summary>
+    /// Waits until the process writes a line that <paramref name="pattern"/> matches, and returns the match's first
+    /// group; <see langword="null"/> when the process exits or <paramref name="deadline"/> passes first.
+    /// </summary>
+    public async Task<string?> WaitForOutputAsync(Regex pattern, DateTime deadline)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var scanned = 0;
+        while (true)
+        {
+            string[] lines;
+            lock (_output)
+            {
+                lines = _output.Skip(scanned).ToArray();
+            }
+
+            foreach (var line in lines)
+            {
+                if (pattern.Match(line) is { Success: true } match)
+                {
+                    return match.Groups[1].Value;
+                }
+            }
+
+            scanned += lines.Length;
+            // Read once more after the exit: the last lines may have come in with it.
+            if ((_process.HasExited && lines.Length == 0) || DateTime.UtcNow > deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>The last lines the process wrote, for a failure message.</summary>
-    public string RecentOutput() => string.Join(Environment.NewLine, _output);
+    public string RecentOutput()
+    {
+        lock (_output)
+        {
+            return string.Join(Environment.NewLine, _output.TakeLast(LinesInMessages));
+        }
+    }
 
     public void Dispose()
     {
@@ -98,10 +125,9 @@ public sealed class ChildProcess : IDisposable
             return;
         }
 
-        _output.Enqueue(line);
-        while (_output.Count > KeptLines)
+        lock (_output)
         {
-            _output.TryDequeue(out _);
+            _output.Add(line);
         }
     }
 }

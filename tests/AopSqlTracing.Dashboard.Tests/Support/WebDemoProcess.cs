@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace AopSqlTracing.Dashboard.Tests.Support;
 
@@ -26,17 +26,22 @@ public sealed class WebDemoProcess : IDisposable
     /// <summary>Gets a client of the demo's HTTP endpoint.</summary>
     public HttpClient Client { get; }
 
-    /// <summary>Starts the demo exporting to <paramref name="otlpEndpoint"/> and returns once it accepts connections.</summary>
+    /// <summary>Starts the demo exporting to <paramref name="otlpEndpoint"/> and returns once it listens.</summary>
     /// <param name="otlpEndpoint">The collector's address, as a user sets it in <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</param>
     /// <param name="protocol"><c>grpc</c> or <c>http/protobuf</c>, as a user sets it in <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>.</param>
     public static async Task<WebDemoProcess> StartAsync(Uri otlpEndpoint, string protocol)
     {
-        var port = ChildProcess.FreePort();
         var databasePath = Path.Combine(Path.GetTempPath(), $"aopsqltracing-dashboard-tests-{Guid.NewGuid():N}.db");
         // Built beside the tests by the project reference; run by the same dotnet host that runs the tests.
         var process = ChildProcess.Start(
             Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "AopSqlTracing.WebDemo.dll"), $"--urls=http://127.0.0.1:{port}", $"--Database:Path={databasePath}"],
+            [
+                Path.Combine(AppContext.BaseDirectory, "AopSqlTracing.WebDemo.dll"),
+                $"--Database:Path={databasePath}",
+                // A free port of the system's choosing, announced by the host's lifetime log line.
+                "--urls=http://127.0.0.1:0",
+                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            ],
             new Dictionary<string, string>
             {
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint.ToString(),
@@ -46,15 +51,17 @@ public sealed class WebDemoProcess : IDisposable
                 ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             },
             workingDirectory: AppContext.BaseDirectory);
-        var demo = new WebDemoProcess(process, new Uri($"http://127.0.0.1:{port}"), databasePath);
         try
         {
-            await demo.WaitUntilListeningAsync(port);
-            return demo;
+            var address = await process.WaitForOutputAsync(new Regex(@"Now listening on: (http://\S+)"), DateTime.UtcNow + StartDeadline)
+                ?? throw new InvalidOperationException(
+                    $"The web demo did not start listening within {StartDeadline.TotalSeconds} s:{Environment.NewLine}{process.RecentOutput()}");
+            return new WebDemoProcess(process, new Uri(address), databasePath);
         }
         catch
         {
-            demo.Dispose();
+            process.Dispose();
+            DeleteDatabase(databasePath);
             throw;
         }
     }
@@ -66,36 +73,14 @@ public sealed class WebDemoProcess : IDisposable
     {
         Client.Dispose();
         _process.Dispose();
-        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        DeleteDatabase(_databasePath);
+    }
+
+    private static void DeleteDatabase(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
         {
             File.Delete(file);
         }
-    }
-
-    // A bare connection, not a request: a request would add a trace of its own to what the test reads back.
-    private async Task WaitUntilListeningAsync(int port)
-    {
-        var deadline = DateTime.UtcNow + StartDeadline;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The web demo exited on start:{Environment.NewLine}{_process.RecentOutput()}");
-            }
-
-            try
-            {
-                using var connection = new TcpClient();
-                await connection.ConnectAsync("127.0.0.1", port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"The web demo did not listen on port {port} within {StartDeadline.TotalSeconds} s:{Environment.NewLine}{_process.RecentOutput()}");
     }
 }
