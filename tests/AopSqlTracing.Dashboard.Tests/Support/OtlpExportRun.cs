@@ -80,31 +80,42 @@ public abstract class OtlpExportRun : IAsyncLifetime
             return;
         }
 
-        var endpoint = Protocol == "grpc" ? _dashboard.OtlpGrpcEndpoint : _dashboard.OtlpHttpEndpoint;
-        _demo = await WebDemoProcess.StartAsync(endpoint, Protocol);
-        foreach (var request in Requests)
+        // A fixture whose start fails may never be disposed by the runner: what it started is stopped here.
+        try
         {
-            using var message = new HttpRequestMessage(request.Method, request.Path);
-            if (request.Body is not null)
+            var endpoint = Protocol == "grpc" ? _dashboard.OtlpGrpcEndpoint : _dashboard.OtlpHttpEndpoint;
+            _demo = await WebDemoProcess.StartAsync(endpoint, Protocol);
+            foreach (var request in Requests)
             {
-                message.Content = JsonContent.Create(request.Body);
+                using var message = new HttpRequestMessage(request.Method, request.Path);
+                if (request.Body is not null)
+                {
+                    message.Content = JsonContent.Create(request.Body);
+                }
+
+                using var response = await _demo.Client.SendAsync(message);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException(
+                        $"{request}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}{Environment.NewLine}{DemoOutput}");
+                }
             }
 
-            using var response = await _demo.Client.SendAsync(message);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException(
-                    $"{request}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}{Environment.NewLine}{DemoOutput}");
-            }
+            await ReadBackAsync(_dashboard);
         }
-
-        await ReadBackAsync(_dashboard);
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public Task DisposeAsync()
     {
         _demo?.Dispose();
+        _demo = null;
         _dashboard?.Dispose();
+        _dashboard = null;
         return Task.CompletedTask;
     }
 
