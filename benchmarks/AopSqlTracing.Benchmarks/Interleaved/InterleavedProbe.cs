@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace AopSqlTracing.Benchmarks.Interleaved;
 
 /// <summary>
-/// <c>interleaved [--rounds N] [--seed S] [--only sqlite|postgres]</c>: issue 25's six figures, measured so that other
+/// <c>interleaved [--rounds N] [--pg-rounds N] [--seed S] [--only sqlite|postgres|steps]</c>: issue 25's six figures, measured so that other
 /// load on a shared machine cannot fake them. Every round runs every variant of a phase (SQLite, then PostgreSQL) as a
 /// short batch, in a new random order; each batch follows one untimed run of the same variant (after a listener
 /// switch) and is timed as a whole on the wall clock and on the thread's CPU clock. Per variant and figure: the
@@ -41,7 +41,7 @@ public static class InterleavedProbe
         var postgresRounds = Option(args, "--pg-rounds", 5 * rounds);
         var seed = Option(args, "--seed", Environment.TickCount & int.MaxValue);
         var only = Array.IndexOf(args, "--only") is >= 0 and var at && at + 1 < args.Length ? args[at + 1] : null;
-        using var fixture = ProbeFixture.Create(only == "sqlite" ? null : PostgresBenchmarks.ConnectionString);
+        using var fixture = ProbeFixture.Create(only is "sqlite" or "steps" ? null : PostgresBenchmarks.ConnectionString);
         var all = fixture.Sqlite.Concat(fixture.Postgres).ToList();
         if (Array.IndexOf(args, "--loop") is >= 0 and var loop)
         {
@@ -49,7 +49,7 @@ public static class InterleavedProbe
             return;
         }
 
-        var phases = (only switch { "sqlite" => [fixture.Sqlite], "postgres" => [fixture.Postgres], _ => new[] { fixture.Sqlite, fixture.Postgres } })
+        var phases = (only switch { "sqlite" => [fixture.Sqlite], "postgres" => [fixture.Postgres], "steps" => [ProbeSteps.Create()], _ => new[] { fixture.Sqlite, fixture.Postgres } })
             .Where(phase => phase.Count > 0).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"interleaved probe {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
