@@ -68,6 +68,13 @@ internal static class ProbeSteps
                 GC.SuppressFinalize(Readers);
                 return null;
             }),
+            Step("new-finalizable", "new Component() (finalizable, as a DbConnection proxy is) + GC.SuppressFinalize", () =>
+            {
+                var component = new System.ComponentModel.Component();
+                GC.SuppressFinalize(component);
+                return component;
+            }),
+            Step("new-plain", "new object of the same size, not finalizable", () => new System.Runtime.CompilerServices.StrongBox<(object?, object?, object?)>()),
             Step("lock-list", "lock + List.Add, lock + List.Remove (a reader opened and closed)", () =>
             {
                 lock (Readers)
