@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace AopSqlTracing.Benchmarks.Interleaved;
 
 /// <summary>
-/// <c>interleaved [--rounds N] [--pg-rounds N] [--seed S] [--only sqlite|postgres|steps]</c>: issue 25's six figures, measured so that other
-/// load on a shared machine cannot fake them. Every round runs every variant of a phase (SQLite, then PostgreSQL) as a
+/// <c>interleaved [--rounds N] [--pg-rounds N] [--seed S] [--only sqlite|postgres|steps]</c>: issue 25's six figures,
+/// measured so that other load on a shared machine cannot fake them. Every round runs every variant of a phase (SQLite, then PostgreSQL) as a
 /// short batch, in a new random order; each batch follows one untimed run of the same variant (after a listener
 /// switch) and is timed as a whole on the wall clock and on the thread's CPU clock. Per variant and figure: the
 /// minimum and the 10th percentile over the rounds (load only ever adds time, so these move least), and the median of
