@@ -2,29 +2,16 @@ using AopSqlTracing.Benchmarks;
 using AopSqlTracing.Benchmarks.Interleaved;
 using BenchmarkDotNet.Running;
 
-// Never run by dotnet test or CI (CI only builds this project). See README, "Benchmarks", and docs/benchmarks.md
-// ("PostgreSQL, interleaved") for --interleaved, --pg-steps and --loop.
+// Never run by dotnet test or CI (CI only builds this project). See README, "Benchmarks", and docs/benchmarks.md.
 if (args is ["--allocations"])
 {
     AllocationTrace.Run();
     return;
 }
 
-if (args is ["--interleaved", ..])
+if (args is ["interleaved", ..])
 {
-    InterleavedComparison.Run(args[1..]);
-    return;
-}
-
-if (args is ["--loop", ..])
-{
-    VariantLoop.Run(args[1..]);
-    return;
-}
-
-if (args is ["--pg-steps", ..])
-{
-    StepTimings.Run(args[1..]);
+    InterleavedProbe.Run(args[1..]);
     return;
 }
 
