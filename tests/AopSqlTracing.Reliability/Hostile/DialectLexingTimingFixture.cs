@@ -7,18 +7,19 @@ using Xunit.Abstractions;
 namespace AopSqlTracing.Reliability.Hostile;
 
 /// <summary>
-/// Each engine's own lexical rules cost time linear in the text too: a 5 MB statement is classified, normalised
-/// and sanitised by SQLite's, PostgreSQL's and the generic rules within 30× the time of a 0.25 MB one of the same
-/// shape (linear is 20×). Shapes aim at what differs per engine: SQLite's Tcl-style variables and bracket names,
-/// the generic bracket look-ahead, array brackets, comments that nest or not, PostgreSQL's carriage returns, MySQL's
-/// executable comments (read twice when versioned), # and -- comments, backslash escapes.
+/// Each engine's own lexical rules cost time linear in the text too: a 5 MB statement is classified, normalised and
+/// sanitised by SQLite's, PostgreSQL's and the generic rules within 90× the time of a 0.25 MB one of the same shape
+/// (linear is 20×, quadratic 400×: the bound sits between them in ratio, where a loaded machine does not reach).
+/// Shapes aim at what differs per engine: SQLite's Tcl-style variables and bracket names, the generic bracket look-
+/// ahead, array brackets, comments that nest or not, PostgreSQL's carriage returns, MySQL's executable comments (read
+/// twice when versioned), # and -- comments, backslash escapes.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class DialectLexingTimingFixture(ITestOutputHelper output)
 {
     private const int Small = 256 * 1024;
     private const int Large = 5 * 1024 * 1024;
-    private const double AllowedRatio = 30;
+    private const double AllowedRatio = 90;
 
     public static TheoryData<string, string> Cases
     {

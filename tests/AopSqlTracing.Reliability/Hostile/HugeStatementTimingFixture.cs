@@ -9,9 +9,10 @@ using Xunit.Abstractions;
 namespace AopSqlTracing.Reliability.Hostile;
 
 /// <summary>
-/// Huge hostile statements cost time linear in their length: a 10 MB statement is classified and sanitised within
-/// 30× the time of a 0.5 MB one of the same shape (linear is 20×). Timed through the public path: a traced command
-/// on an Npgsql connection that was never opened, which the provider refuses at once, after the span is made.
+/// Huge hostile statements cost time linear in their length: a 10 MB statement is classified and sanitised within 90×
+/// the time of a 0.5 MB one of the same shape (linear is 20×, quadratic 400×: the bound sits between them in ratio).
+/// Timed through the public path: a traced command on an Npgsql connection that was never opened, which the provider
+/// refuses at once, after the span is made.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class HugeStatementTimingFixture(ITestOutputHelper output)
@@ -19,7 +20,7 @@ public sealed class HugeStatementTimingFixture(ITestOutputHelper output)
     private const string NeverOpened = "Host=127.0.0.1;Port=1;Database=none";
     private const int Small = 512 * 1024;
     private const int Large = 10 * 1024 * 1024;
-    private const double AllowedRatio = 30;
+    private const double AllowedRatio = 90;
 
     public static TheoryData<string> Shapes => [.. ShapesByName.Keys];
 
