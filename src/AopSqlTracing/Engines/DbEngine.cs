@@ -19,7 +19,7 @@ internal sealed class DbEngine
     public static readonly DbEngine PostgreSql = new("postgresql", SqlDialect.PostgreSql, providerSource: "Npgsql");
     public static readonly DbEngine MySql = new("mysql", SqlDialect.MySql, providerSource: "MySqlConnector", errorNumbers: ["Number"]);
     public static readonly DbEngine MariaDb = new("mariadb", SqlDialect.MySql, providerSource: "MySqlConnector", errorNumbers: ["Number"]);
-    public static readonly DbEngine SqlServer = new("microsoft.sql_server", SqlDialect.Generic, errorNumbers: ["Number"]);
+    public static readonly DbEngine SqlServer = new("microsoft.sql_server", SqlDialect.SqlServer, errorNumbers: ["Number"]);
     public static readonly DbEngine Oracle = new("oracle.db", SqlDialect.Generic, errorNumbers: ["Number"]);
     public static readonly DbEngine Other = new("other_sql", SqlDialect.Generic, errorNumbers: ["SqliteErrorCode", "Number"]);
 
