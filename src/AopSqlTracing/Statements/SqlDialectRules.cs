@@ -107,8 +107,11 @@ internal static class SqlDialectRules
         return i < text.Length && (char.IsAsciiDigit(text[i]) || (text[i] == '.' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))) ? i - start : 0;
     }
 
-    /// <summary>Gets whether <paramref name="c"/> can start a name: also <c>#</c> in SQL Server (<c>#temp</c>, <c>##global</c>).</summary>
-    public static bool IsNameStart(char c, SqlDialect dialect) => IsWordStart(c) || (c == '#' && dialect == SqlDialect.SqlServer);
+    /// <summary>
+    /// Gets whether <paramref name="c"/> can start a name: also <c>#</c> in SQL Server (<c>#temp</c>, <c>##global</c>), and
+    /// <c>$</c> not before a number (<c>$action</c>, <c>$identity</c>).
+    /// </summary>
+    public static bool IsNameStart(char c, SqlDialect dialect) => IsWordStart(c) || (c is '#' or '$' && dialect == SqlDialect.SqlServer);
 
     /// <summary>Gets whether <paramref name="c"/> can go on a name: also <c>#</c> and <c>@</c> in SQL Server (<c>a#b</c> is one name).</summary>
     public static bool IsNamePart(char c, SqlDialect dialect) => IsWordPart(c) || (c is '#' or '@' && dialect == SqlDialect.SqlServer);

@@ -201,7 +201,7 @@ internal static class StatementGrammar
         return name;
     }
 
-    // "users", `users`, [users]: the quotes go; an unterminated one (the text ended inside it) has no closing quote.
+    // "users", `users`, [users]: the quotes go, and a doubled quote inside is one; an unterminated one (the text ended inside it) has no closing quote.
     private static string Unquote(string text, SqlToken token)
     {
         if (token.Kind != SqlTokenKind.QuotedIdentifier)
@@ -209,8 +209,13 @@ internal static class StatementGrammar
             return text.Substring(token.Start, token.Length);
         }
 
-        var closed = token.Length >= 2 && text[token.End - 1] == (text[token.Start] == '[' ? ']' : text[token.Start]);
-        return text.Substring(token.Start + 1, token.Length - (closed ? 2 : 1));
+        var close = text[token.Start] == '[' ? ']' : text[token.Start];
+        var closed = token.Length >= 2 && text[token.End - 1] == close;
+        var name = text.Substring(token.Start + 1, token.Length - (closed ? 2 : 1));
+
+        // A doubled closing quote inside is one character of the name: [order]]items] is order]items.
+        Span<char> doubled = [close, close];
+        return name.Contains(doubled, StringComparison.Ordinal) ? name.Replace(doubled.ToString(), close.ToString(), StringComparison.Ordinal) : name;
     }
 
     // A statement followed by `;` and nothing but trivia is one statement; anything after the `;` makes it a script.
