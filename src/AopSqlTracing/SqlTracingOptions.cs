@@ -13,7 +13,7 @@ public sealed class SqlTracingOptions
 {
     private int _maxQueryTextLength = 4096;
     private int _maxParameterValueLength = 256;
-    private SqlSpanNaming _spanNaming = SqlSpanNaming.StatementKind;
+    private SqlSpanNaming _spanNaming = SqlSpanNaming.QuerySummary;
     private QueryTextMode _queryText = QueryTextMode.Sanitized;
     private int _repeatedStatementThreshold = 10;
 
@@ -25,7 +25,11 @@ public sealed class SqlTracingOptions
     /// </summary>
     public bool TraceAllCommands { get; set; } = true;
 
-    /// <summary>Gets or sets how spans are named; defaults to <see cref="SqlSpanNaming.StatementKind"/>.</summary>
+    /// <summary>
+    /// Gets or sets how SQL spans are named; defaults to <see cref="SqlSpanNaming.QuerySummary"/> (<c>SELECT users</c>),
+    /// the OpenTelemetry conventions' name. <see cref="SqlSpanNaming.StatementKind"/> gives the names of the Python
+    /// package this library renders (<c>select</c>). Repository spans are named by their method either way.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="SqlSpanNaming"/>.</exception>
     public SqlSpanNaming SpanNaming
     {

@@ -69,7 +69,7 @@ public sealed class EntityFrameworkRequestsFixture : IAsyncLifetime
             var server = Assert.Single(spans, span => span.Kind == ActivityKind.Server);
             var sql = Assert.Single(spans, span => span.Source.Name == SqlTracing.ActivitySourceName);
             Assert.Equal(server.SpanId, sql.ParentSpanId);
-            Assert.Equal("select", sql.DisplayName);
+            Assert.Equal("SELECT notes", sql.DisplayName);
         }
     }
 

@@ -137,7 +137,7 @@ public sealed class SqlTracingApplicationBuilderExtensionsFixture
         }
 
         var reader = Assert.Single(stopped, span => span.Source.Name == SqlTracing.ActivitySourceName);
-        Assert.Equal("select", reader.DisplayName);
+        Assert.Equal("SELECT", reader.DisplayName);
     }
 
     // What the request's own lifetime scope carries while the endpoint runs, and the request's span.

@@ -35,7 +35,7 @@ public sealed class WebDemoFixture
         Assert.Equal("GET /users", server.DisplayName);
         Assert.Equal(request.CallerSpanId, server.ParentSpanId);
         var sql = Assert.Single(spans, span => span.Kind == ActivityKind.Client);
-        Assert.Equal("select", sql.DisplayName);
+        Assert.Equal("SELECT users", sql.DisplayName);
         Assert.Equal(2L, sql.GetTagItem("db.response.returned_rows"));
     }
 

@@ -12,10 +12,10 @@ namespace AopSqlTracing.EntityFrameworkCore.Tests;
 /// </summary>
 public abstract partial class EntityFrameworkSuite<TEngine>
 {
-    public static TheoryData<string> SharedContextRegistrations => ["AddDbContextPool", "AddPooledDbContextFactory", "AddDbContextFactory"];
-
     [SkippableTheory]
-    [MemberData(nameof(SharedContextRegistrations))]
+    [InlineData("AddDbContextPool")]
+    [InlineData("AddPooledDbContextFactory")]
+    [InlineData("AddDbContextFactory")]
     public async Task SharedContext_UsedInTwoMarkedScopes_FollowsEachScopesMark(string registration)
     {
         Skip.If(Engine.Schema is not null, "The pooled test context (one constructor, as EF Core's pool asks) has no schema of its own: SQLite only; the scope lookup is engine-independent.");
@@ -37,7 +37,9 @@ public abstract partial class EntityFrameworkSuite<TEngine>
     }
 
     [SkippableTheory]
-    [MemberData(nameof(SharedContextRegistrations))]
+    [InlineData("AddDbContextPool")]
+    [InlineData("AddPooledDbContextFactory")]
+    [InlineData("AddDbContextFactory")]
     public async Task SharedContext_UsedOutsideAnyMarkedScope_IsNotTraced(string registration)
     {
         Skip.If(Engine.Schema is not null, "The pooled test context (one constructor, as EF Core's pool asks) has no schema of its own: SQLite only; the scope lookup is engine-independent.");

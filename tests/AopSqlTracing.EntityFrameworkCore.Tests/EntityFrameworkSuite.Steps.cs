@@ -35,10 +35,10 @@ public abstract partial class EntityFrameworkSuite<TEngine>
 
         Assert.False(shop.GetTraced());
         var names = Recorder.Spans.Select(s => s.DisplayName).ToList();
-        Assert.Equal(["open", "begin"], names.Take(2));
-        Assert.Equal("commit", names[^1]);
-        Assert.Contains("insert", names);
-        Assert.Contains("rollback_to_savepoint", names);
+        Assert.Equal(["open", "BEGIN"], names.Take(2));
+        Assert.Equal("COMMIT", names[^1]);
+        Assert.Contains(names, name => name.StartsWith("INSERT", StringComparison.Ordinal));
+        Assert.Contains("ROLLBACK TO SAVEPOINT", names);
         Assert.All(Recorder.Spans, span =>
         {
             Assert.Equal(checkout.SpanId, span.ParentSpanId);
@@ -65,7 +65,7 @@ public abstract partial class EntityFrameworkSuite<TEngine>
             transaction.Commit();
         }
 
-        Assert.Equal(["open", "begin", "rollback"], Recorder.Spans.Select(s => s.DisplayName));
+        Assert.Equal(["open", "BEGIN", "ROLLBACK"], Recorder.Spans.Select(s => s.DisplayName));
         Assert.All(Recorder.Spans, span => Assert.Equal(Recorder.Root.SpanId, span.ParentSpanId));
         Assert.All(Recorder.Spans, span => Assert.Equal(ActivityStatusCode.Unset, span.Status));
     }

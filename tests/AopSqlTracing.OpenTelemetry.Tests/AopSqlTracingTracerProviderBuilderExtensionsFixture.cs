@@ -46,7 +46,7 @@ public sealed class AopSqlTracingTracerProviderBuilderExtensionsFixture
         var spans = exported.Where(span => span.TraceId == traceId).ToList();
         var root = Assert.Single(spans, span => span.Source.Name == TestSource.Name);
         var sql = Assert.Single(spans, span => span.Source.Name == SqlTracing.ActivitySourceName);
-        Assert.Equal("select", sql.DisplayName);
+        Assert.Equal("SELECT", sql.DisplayName);
         Assert.Equal(ActivityKind.Client, sql.Kind);
         Assert.Equal("sqlite", sql.GetTagItem("db.system.name"));
         Assert.Equal(root.SpanId, sql.ParentSpanId);

@@ -18,7 +18,7 @@ public sealed class ReadmeExampleFixture
         Example(checkoutSpan);
 
         var span = Assert.Single(recorder.Spans);
-        Assert.Equal("create_table", span.DisplayName);
+        Assert.Equal("CREATE TABLE orders", span.DisplayName);
         Assert.Equal(checkoutSpan.SpanId, span.ParentSpanId);
     }
 
@@ -40,7 +40,7 @@ public sealed class ReadmeExampleFixture
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "CREATE TABLE orders (id INTEGER PRIMARY KEY)";
-        command.ExecuteNonQuery(); // one span: "create_table"
+        command.ExecuteNonQuery(); // one span: "CREATE TABLE orders"
         transaction.Commit(); // ends the connection's mark
         // README example end
     }

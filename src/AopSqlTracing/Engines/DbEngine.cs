@@ -19,7 +19,7 @@ internal sealed class DbEngine
     public static readonly DbEngine PostgreSql = new("postgresql", SqlDialect.PostgreSql, providerSource: "Npgsql");
     public static readonly DbEngine MySql = new("mysql", SqlDialect.MySql, providerSource: "MySqlConnector", errorNumbers: ["Number"]);
     public static readonly DbEngine MariaDb = new("mariadb", SqlDialect.MySql, providerSource: "MySqlConnector", errorNumbers: ["Number"]);
-    public static readonly DbEngine SqlServer = new("microsoft.sql_server", SqlDialect.Generic, errorNumbers: ["Number"]);
+    public static readonly DbEngine SqlServer = new("microsoft.sql_server", SqlDialect.SqlServer, errorNumbers: ["Number"], dataSourceForm: true);
     public static readonly DbEngine Oracle = new("oracle.db", SqlDialect.Generic, errorNumbers: ["Number"]);
     public static readonly DbEngine Other = new("other_sql", SqlDialect.Generic, errorNumbers: ["SqliteErrorCode", "Number"]);
 
@@ -29,8 +29,9 @@ internal sealed class DbEngine
     private readonly ActivitySource? _providerSource;
     private readonly string[] _errorNumbers;
 
-    private DbEngine(string systemName, SqlDialect dialect, bool hasServer = true, string? providerSource = null, string[]? errorNumbers = null)
+    private DbEngine(string systemName, SqlDialect dialect, bool hasServer = true, string? providerSource = null, string[]? errorNumbers = null, bool dataSourceForm = false)
     {
+        WritesServerAsDataSource = dataSourceForm;
         SystemName = systemName;
         Dialect = dialect;
         HasServer = hasServer;
@@ -46,6 +47,12 @@ internal sealed class DbEngine
 
     /// <summary>Gets whether the engine is a server (it has <c>server.address</c>); an embedded one has a file.</summary>
     public bool HasServer { get; }
+
+    /// <summary>
+    /// Gets whether the connection string writes the server as SQL Server's data source,
+    /// <c>[protocol:]host[\instance][,port]</c> (<c>tcp:db.example.com,1433</c>), rather than a host and a <c>Port</c> key.
+    /// </summary>
+    public bool WritesServerAsDataSource { get; }
 
     /// <summary>
     /// Gets whether the provider's connection type speaks for several engines, so that only the server, once the

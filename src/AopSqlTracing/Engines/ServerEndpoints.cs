@@ -34,7 +34,7 @@ internal static class ServerEndpoints
             return endpoint;
         }
 
-        endpoint = Parse(connectionString);
+        endpoint = Parse(connectionString, engine.WritesServerAsDataSource);
         if (Cache.Count < MaxCachedEntries)
         {
             Cache.TryAdd(connectionString, endpoint);
@@ -43,7 +43,7 @@ internal static class ServerEndpoints
         return endpoint;
     }
 
-    private static ServerEndpoint Parse(string connectionString)
+    private static ServerEndpoint Parse(string connectionString, bool dataSourceForm)
     {
         var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
         string? host = null;
@@ -66,7 +66,12 @@ internal static class ServerEndpoints
                 ? parsed
                 : null;
 
-        // Several hosts (failover lists) or "tcp:host,port" forms: keep the first host, and a port written beside it.
+        if (dataSourceForm)
+        {
+            return DataSource(host, port);
+        }
+
+        // Several hosts (failover lists): keep the first host, and a port written beside it.
         host = host.Split(',', 2)[0];
         var colon = host.LastIndexOf(':');
         if (colon > 0 && int.TryParse(host.AsSpan(colon + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var inlinePort))
@@ -76,6 +81,33 @@ internal static class ServerEndpoints
         }
 
         return new ServerEndpoint(host, port);
+    }
+
+    // SQL Server: [protocol:]host[\instance][,port]; the instance is found through the server, so only a port written
+    // after the comma is the port.
+    private static ServerEndpoint DataSource(string dataSource, int? port)
+    {
+        var text = dataSource.AsSpan().Trim();
+        var protocol = text.IndexOf(':');
+        if (protocol > 0 && text[..protocol] is "tcp" or "np" or "lpc" or "admin" or "TCP" or "NP" or "LPC" or "ADMIN")
+        {
+            text = text[(protocol + 1)..];
+        }
+
+        var comma = text.IndexOf(',');
+        if (comma >= 0)
+        {
+            if (int.TryParse(text[(comma + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var written))
+            {
+                port ??= written;
+            }
+
+            text = text[..comma];
+        }
+
+        var instance = text.IndexOf('\\');
+        var host = (instance >= 0 ? text[..instance] : text).Trim().ToString();
+        return host.Length == 0 ? ServerEndpoint.None : new ServerEndpoint(host, port);
     }
 }
 

@@ -78,20 +78,20 @@ internal readonly record struct SpanDescription(
         var text = command.CommandText;
         if (command.CommandType == CommandType.StoredProcedure)
         {
-            var procedure = StatementInfo.ForProcedure(text);
+            var procedure = StatementInfo.ForProcedure(text, facts.Engine.Dialect);
             return new SpanDescription(
-                options.SpanNaming == SqlSpanNaming.StatementKind ? procedure.Kind : procedure.NormalizedText,
-                null, null, null, null, procedure.NormalizedText, 0, options.RepeatedStatementThreshold > 0 ? procedure.NormalizedText : null);
+                NameOf(procedure.Kind, procedure.Summary, facts, options), procedure.Operation, procedure.Summary, null, null, procedure.Procedure, 0,
+                options.RepeatedStatementThreshold > 0 ? procedure.NormalizedText : null);
         }
 
         var statement = StatementClassifier.Classify(text, facts.Engine.Dialect, ref last);
         return new SpanDescription(
-            options.SpanNaming == SqlSpanNaming.StatementKind ? statement.Kind : statement.Summary ?? facts.Engine.SystemName,
+            NameOf(statement.Kind, statement.Summary, facts, options),
             statement.Operation,
             statement.Summary,
             statement.Collection,
             options.QueryText == QueryTextMode.None ? null : QueryTexts.Cut(QueryTexts.Of(statement, options.QueryText), options.MaxQueryTextLength),
-            null,
+            statement.Procedure,
             0,
             options.RepeatedStatementThreshold > 0 ? statement.SanitizedText : null);
     }
@@ -109,7 +109,7 @@ internal readonly record struct SpanDescription(
     private static SpanDescription ForBatch(BatchStatements statements, ConnectionFacts facts, SqlTracingOptions options)
     {
         return new SpanDescription(
-            options.SpanNaming == SqlSpanNaming.StatementKind ? statements.Name : statements.Summary ?? facts.Engine.SystemName,
+            NameOf(statements.Name, statements.Summary, facts, options),
             statements.Operation,
             statements.Summary,
             statements.Collection,
@@ -117,4 +117,9 @@ internal readonly record struct SpanDescription(
             null,
             statements.Count);
     }
+
+    // The conventions' name is the summary; the seed's, the statement's kind. Text that starts with no statement
+    // keyword has neither, and is named by its engine, as the conventions say.
+    private static string NameOf(string? kind, string? summary, ConnectionFacts facts, SqlTracingOptions options)
+        => (options.SpanNaming == SqlSpanNaming.StatementKind ? kind : summary) ?? facts.Engine.SystemName;
 }

@@ -3,15 +3,16 @@ using System.Data.Common;
 namespace AopSqlTracing.Statements;
 
 /// <summary>
-/// What a batch's span is called and carries: the statements' common kind (or <c>batch</c> when they differ),
+/// What a batch's span is called and carries: the statements' common kind (or <c>batch</c> when they differ; null
+/// when none starts with a statement keyword),
 /// <c>BATCH INSERT</c>-style operation name per the OpenTelemetry conventions, and the texts joined.
 /// </summary>
-internal sealed record BatchStatements(string Name, string Operation, string? Collection, string Text, int Count)
+internal sealed record BatchStatements(string? Name, string Operation, string? Collection, string Text, int Count)
 {
     public const string MixedName = "batch";
 
-    /// <summary>Gets the OpenTelemetry summary: <c>BATCH INSERT users</c>, or null when the commands differ.</summary>
-    public string? Summary => Operation == "BATCH" ? null : Collection is null ? Operation : Operation + " " + Collection;
+    /// <summary>Gets the OpenTelemetry summary: <c>BATCH INSERT users</c>, or <c>BATCH</c> when the commands differ.</summary>
+    public string Summary => Operation == "BATCH" ? Operation : StatementParts.SummaryOf(Operation, Collection)!;
 
     /// <summary>Describes <paramref name="batch"/>, each command read by <paramref name="dialect"/>'s rules.</summary>
     public static BatchStatements Of(DbBatch batch, QueryTextMode textMode, SqlDialect dialect)

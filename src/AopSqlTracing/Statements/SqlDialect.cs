@@ -24,4 +24,11 @@ internal enum SqlDialect
     /// <c>`name`</c> the quoted name, <c>@name</c> and <c>?</c> placeholders, no dollar quotes.
     /// </summary>
     MySql,
+
+    /// <summary>
+    /// SQL Server (Microsoft.Data.SqlClient, System.Data.SqlClient): comments nest, <c>[name]</c> is always a quoted name
+    /// (<c>]]</c> an escaped bracket, so a quote inside is part of the name), <c>N'…'</c> strings, <c>0x…</c> binary
+    /// and <c>$12.50</c> money literals, <c>@name</c> parameters and variables, <c>@@ROWCOUNT</c> and <c>#temp</c> names.
+    /// </summary>
+    SqlServer,
 }

@@ -13,6 +13,11 @@ internal static class SqlDialectRules
 
     private static readonly SearchValues<char> BracketStops = SearchValues.Create("]'\"[,()");
     private static readonly SearchValues<char> TclSuffixStops = SearchValues.Create(")" + WhiteSpaceCharacters);
+    private static readonly string[] TableHints =
+    [
+        "NOLOCK", "HOLDLOCK", "UPDLOCK", "ROWLOCK", "PAGLOCK", "TABLOCK", "TABLOCKX", "XLOCK", "READPAST", "READUNCOMMITTED",
+        "READCOMMITTED", "READCOMMITTEDLOCK", "REPEATABLEREAD", "SERIALIZABLE", "NOWAIT", "INDEX", "FORCESEEK", "FORCESCAN", "SNAPSHOT",
+    ];
 
     /// <summary>
     /// Gets whether a <c>/*</c> inside a block comment opens a nested one (PostgreSQL, the SQL standard; not SQLite,
@@ -47,7 +52,7 @@ internal static class SqlDialectRules
     /// Gets whether <c>E'…'</c> strings take backslash escapes (PostgreSQL). In SQLite an E before a quote is a
     /// name, and in MySQL and MariaDB every string takes them already.
     /// </summary>
-    public static bool HasEscapeStrings(SqlDialect dialect) => dialect is not (SqlDialect.Sqlite or SqlDialect.MySql);
+    public static bool HasEscapeStrings(SqlDialect dialect) => dialect is not (SqlDialect.Sqlite or SqlDialect.MySql or SqlDialect.SqlServer);
 
     /// <summary>
     /// Gets whether every <c>'…'</c> and <c>"…"</c> string takes backslash escapes (<c>\'</c>, <c>\\</c>): MySQL and
@@ -60,16 +65,94 @@ internal static class SqlDialectRules
 
     /// <summary>
     /// Gets whether <c>$tag$…$tag$</c> is a literal (PostgreSQL); in SQLite <c>$tag</c> is a placeholder, in MySQL and
-    /// MariaDB <c>$</c> is part of a name.
+    /// MariaDB <c>$</c> is part of a name, in SQL Server it starts a money literal or a name (<c>$action</c>).
     /// </summary>
-    public static bool HasDollarQuotes(SqlDialect dialect) => dialect is not (SqlDialect.Sqlite or SqlDialect.MySql);
+    public static bool HasDollarQuotes(SqlDialect dialect) => dialect is not (SqlDialect.Sqlite or SqlDialect.MySql or SqlDialect.SqlServer);
 
-    /// <summary>Gets whether <c>`name`</c> is a quoted name (SQLite, MySQL, MariaDB); PostgreSQL has no such quote.</summary>
-    public static bool QuotesWithBackticks(SqlDialect dialect) => dialect != SqlDialect.PostgreSql;
+    /// <summary>Gets whether <c>`name`</c> is a quoted name (SQLite, MySQL, MariaDB); PostgreSQL and SQL Server have no such quote.</summary>
+    public static bool QuotesWithBackticks(SqlDialect dialect) => dialect is not (SqlDialect.PostgreSql or SqlDialect.SqlServer);
+
+    /// <summary>
+    /// Gets whether <c>]]</c> inside a bracketed name is an escaped <c>]</c> (SQL Server), rather than the end of the name
+    /// followed by a <c>]</c> (SQLite).
+    /// </summary>
+    public static bool EscapesBracketsByDoubling(SqlDialect dialect) => dialect == SqlDialect.SqlServer;
+
+    /// <summary>
+    /// Gets the length of SQL Server's <c>@@ROWCOUNT</c>-style name at <paramref name="start"/>, or 0 when there is
+    /// none: a function of the server, neither a parameter nor a value.
+    /// </summary>
+    public static int GlobalVariableLength(ReadOnlySpan<char> text, int start, SqlDialect dialect)
+        => dialect == SqlDialect.SqlServer && text[start] == '@' && start + 2 < text.Length && text[start + 1] == '@' && IsWordStart(text[start + 2])
+            ? 2 + NameAt(text, start + 2, dialect)
+            : 0;
+
+    /// <summary>
+    /// Gets the length of SQL Server's money literal at <paramref name="start"/> (a currency sign before a number:
+    /// <c>$12.50</c>, <c>$-5</c>, <c>£.5</c>) up to the number's first character, or 0 when there is none.
+    /// </summary>
+    public static int CurrencySignLength(ReadOnlySpan<char> text, int start, SqlDialect dialect)
+    {
+        if (dialect != SqlDialect.SqlServer || !(text[start] == '$' || char.GetUnicodeCategory(text[start]) == System.Globalization.UnicodeCategory.CurrencySymbol))
+        {
+            return 0;
+        }
+
+        var i = start + 1;
+        if (i < text.Length && text[i] is '+' or '-')
+        {
+            i++;
+        }
+
+        return i < text.Length && (char.IsAsciiDigit(text[i]) || (text[i] == '.' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))) ? i - start : 0;
+    }
+
+    /// <summary>
+    /// Gets whether <paramref name="c"/> can start a name: also <c>#</c> in SQL Server (<c>#temp</c>, <c>##global</c>), and
+    /// <c>$</c> not before a number (<c>$action</c>, <c>$identity</c>).
+    /// </summary>
+    public static bool IsNameStart(char c, SqlDialect dialect) => IsWordStart(c) || (c is '#' or '$' && dialect == SqlDialect.SqlServer);
+
+    /// <summary>Gets whether <paramref name="c"/> can go on a name: also <c>#</c> and <c>@</c> in SQL Server (<c>a#b</c> is one name).</summary>
+    public static bool IsNamePart(char c, SqlDialect dialect) => IsWordPart(c) || (c is '#' or '@' && dialect == SqlDialect.SqlServer);
+
+    /// <summary>
+    /// Gets whether <c>EXEC</c> and <c>EXECUTE</c> call a stored procedure (SQL Server); in PostgreSQL <c>EXECUTE</c>
+    /// runs a prepared statement.
+    /// </summary>
+    public static bool ExecutesProcedures(SqlDialect dialect) => dialect == SqlDialect.SqlServer;
+
+    /// <summary>
+    /// Gets the operation of a stored procedure call, as the OpenTelemetry conventions summarise one: <c>EXECUTE</c> on
+    /// SQL Server, which has no <c>CALL</c>; the SQL standard's <c>CALL</c> elsewhere.
+    /// </summary>
+    public static string ProcedureCall(SqlDialect dialect) => dialect == SqlDialect.SqlServer ? "EXECUTE" : "CALL";
+
+    /// <summary>
+    /// Gets whether <paramref name="word"/>, first inside a <c>(</c> right after a table's name, is a table hint in
+    /// SQL Server's old form (<c>FROM users (NOLOCK)</c>), so the name before it is a table, not a function.
+    /// </summary>
+    public static bool IsTableHint(ReadOnlySpan<char> word, SqlDialect dialect)
+    {
+        if (dialect is not (SqlDialect.SqlServer or SqlDialect.Generic))
+        {
+            return false;
+        }
+
+        foreach (var hint in TableHints)
+        {
+            if (word.Equals(hint, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Gets whether the <c>[</c> at <paramref name="open"/> starts a quoted name. SQLite: always, up to the first
-    /// <c>]</c>. PostgreSQL: never, it is an array bracket or subscript holding values. Generic: when a name starts
+    /// <c>]</c>. SQL Server: always, up to a <c>]</c> that is not doubled. PostgreSQL: never, it is an array bracket or subscript holding values. Generic: when a name starts
     /// right after it and a <c>]</c> comes before anything a list of values would hold (quotes, commas, parentheses).
     /// MySQL and MariaDB: never.
     /// </summary>
@@ -77,7 +160,7 @@ internal static class SqlDialectRules
     {
         if (dialect != SqlDialect.Generic)
         {
-            return dialect == SqlDialect.Sqlite;
+            return dialect is SqlDialect.Sqlite or SqlDialect.SqlServer;
         }
 
         if (open + 1 >= text.Length || !IsWordStart(text[open + 1]))
@@ -94,7 +177,8 @@ internal static class SqlDialectRules
     /// Gets the length of the placeholder at <paramref name="start"/>, or 0 when there is none. SQLite: <c>?</c>,
     /// <c>?NNN</c>, <c>@name</c>, <c>:name</c>, <c>$name</c>. PostgreSQL through Npgsql: <c>@name</c> and <c>$1</c>
     /// (<c>?</c>, <c>@@</c>, <c>@&gt;</c> are operators and <c>::</c> a cast). MySQL and MariaDB through
-    /// MySqlConnector: <c>@name</c>, <c>?</c> and <c>?name</c>. Generic: <c>@name</c>,
+    /// MySqlConnector: <c>@name</c>, <c>?</c> and <c>?name</c>. SQL Server: <c>@name</c> (a parameter or a variable; its
+    /// name may hold <c>#</c>, <c>@</c> and <c>$</c>). Generic: <c>@name</c>,
     /// <c>:name</c> (not the second colon of <c>::</c>), <c>$1</c>, <c>?</c> and <c>?1</c>.
     /// </summary>
     /// <param name="text">The whole text.</param>
@@ -113,6 +197,7 @@ internal static class SqlDialectRules
             (SqlDialect.Sqlite or SqlDialect.Generic, '?') => 1 + DigitsAt(text, start + 1),
             (SqlDialect.MySql, '?') => 1 + NameAt(text, start + 1),
             (SqlDialect.Sqlite, '@' or ':' or '$') => SqliteVariableLength(text, start, out malformed),
+            (SqlDialect.SqlServer, '@') when IsWordStart(next) => 1 + NameAt(text, start + 1, dialect),
             (_, '@') when IsWordStart(next) => 1 + NameAt(text, start + 1),
             (SqlDialect.Generic, ':') when IsWordStart(next) && (start == 0 || text[start - 1] != ':') => 1 + NameAt(text, start + 1),
             (SqlDialect.PostgreSql or SqlDialect.Generic, '$') when char.IsAsciiDigit(next) => 1 + DigitsAt(text, start + 1),
@@ -174,10 +259,10 @@ internal static class SqlDialectRules
         return i - start;
     }
 
-    private static int NameAt(ReadOnlySpan<char> text, int start)
+    private static int NameAt(ReadOnlySpan<char> text, int start, SqlDialect dialect = SqlDialect.Generic)
     {
         var i = start;
-        while (i < text.Length && IsWordPart(text[i]))
+        while (i < text.Length && IsNamePart(text[i], dialect))
         {
             i++;
         }

@@ -15,6 +15,9 @@ internal ref partial struct SqlLexer(ReadOnlySpan<char> text, SqlDialect dialect
     // Set on the lexer that reads the body of a MySQL executable comment, where /*! is a plain comment again.
     private bool _insideExecutableComment;
 
+    /// <summary>Gets the rules this lexer reads by.</summary>
+    public readonly SqlDialect Dialect => _dialect;
+
     /// <summary>Gets whether the text ended inside a literal, quoted identifier or comment that was never closed.</summary>
     public bool EndedUnterminated { get; private set; }
 
@@ -55,6 +58,7 @@ internal ref partial struct SqlLexer(ReadOnlySpan<char> text, SqlDialect dialect
             '(' => Single(SqlTokenKind.OpenParen),
             ')' => Single(SqlTokenKind.CloseParen),
             ';' => Single(SqlTokenKind.Semicolon),
+            '.' when char.IsAsciiDigit(Peek(1)) && !FollowsName(start) => SkipNumber(),
             '.' => Single(SqlTokenKind.Dot),
             '\'' => SkipQuoted('\'', SqlTokenKind.Literal, IsEscapeString(start) || SqlDialectRules.HasBackslashEscapes(_dialect)),
             '"' when SqlDialectRules.QuotesStringsWithDoubleQuotes(_dialect) => SkipQuoted('"', SqlTokenKind.Literal, SqlDialectRules.HasBackslashEscapes(_dialect)),
@@ -92,17 +96,28 @@ internal ref partial struct SqlLexer(ReadOnlySpan<char> text, SqlDialect dialect
 
         if (char.IsAsciiDigit(c))
         {
-            SkipNumber();
-            return SqlTokenKind.Literal;
+            return SkipNumber();
+        }
+
+        if (SqlDialectRules.GlobalVariableLength(_text, start, _dialect) is > 0 and var globalVariable)
+        {
+            _position += globalVariable;
+            return SqlTokenKind.Word;
+        }
+
+        if (SqlDialectRules.CurrencySignLength(_text, start, _dialect) is > 0 and var sign)
+        {
+            _position += sign;
+            return SkipNumber();
         }
 
         _position++;
-        if (!SqlDialectRules.IsWordStart(c))
+        if (!SqlDialectRules.IsNameStart(c, _dialect))
         {
             return SqlTokenKind.Other;
         }
 
-        while (_position < _text.Length && SqlDialectRules.IsWordPart(_text[_position]))
+        while (_position < _text.Length && SqlDialectRules.IsNamePart(_text[_position], _dialect))
         {
             _position++;
         }
@@ -136,18 +151,23 @@ internal ref partial struct SqlLexer(ReadOnlySpan<char> text, SqlDialect dialect
         return kind;
     }
 
-    // No escape inside brackets: the first ] ends the name (SQLite).
+    // SQLite has no escape inside brackets: the first ] ends the name. SQL Server's ]] is a ] inside it.
     private SqlTokenKind SkipBracketIdentifier()
     {
+        if (SqlDialectRules.EscapesBracketsByDoubling(_dialect))
+        {
+            return SkipQuoted(']', SqlTokenKind.QuotedIdentifier);
+        }
+
         var close = _text[(_position + 1)..].IndexOf(']');
         EndedUnterminated |= close < 0;
         _position = close < 0 ? _text.Length : _position + close + 2;
         return SqlTokenKind.QuotedIdentifier;
     }
 
-    // 42, 3.5e-2, 0x1F, 1_000: digits and whatever letters and dots follow are one value. A sign belongs to it only
-    // as an exponent's, right after the digits (1e-5): in 42e-- the dashes start a comment, as the engines read it.
-    private void SkipNumber()
+    // 42, 3.5e-2, .5e-3, 1., 0x1F, 1_000: digits and whatever letters and dots follow are one value. A sign belongs to
+    // it only as an exponent's, right after the digits (1e-5): in 42e-- the dashes start a comment, as the engines read it.
+    private SqlTokenKind SkipNumber()
     {
         var decimalSoFar = !(_text[_position] == '0' && Peek(1) is 'x' or 'X');
         _position++;
@@ -163,13 +183,20 @@ internal ref partial struct SqlLexer(ReadOnlySpan<char> text, SqlDialect dialect
 
             if (c != '.' && (c == '$' || !SqlDialectRules.IsWordPart(c)))
             {
-                return;
+                return SqlTokenKind.Literal;
             }
 
             decimalSoFar &= char.IsAsciiDigit(c) || c is '.' or '_';
             _position++;
         }
+
+        return SqlTokenKind.Literal;
     }
+
+    // A dot right after a name or a quoted name qualifies it (t.5 is column 5 of t where names may start with a digit);
+    // anywhere else a dot before a digit starts a number (.5).
+    private readonly bool FollowsName(int dot)
+        => dot > 0 && (SqlDialectRules.IsNamePart(_text[dot - 1], _dialect) || _text[dot - 1] is '"' or '`' or ']');
 
     // PostgreSQL's E'…' escape strings: an E (or e) right before the quote, not the end of a longer name.
     private readonly bool IsEscapeString(int quote)

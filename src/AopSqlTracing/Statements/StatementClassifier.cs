@@ -16,7 +16,7 @@ internal static class StatementClassifier
     private static readonly ConcurrentDictionary<string, StatementInfo>[] Caches =
         [.. Enum.GetValues<SqlDialect>().Select(_ => new ConcurrentDictionary<string, StatementInfo>(StringComparer.Ordinal))];
 
-    private static readonly StatementInfo Empty = new(StatementInfo.TextClause, null, null, string.Empty);
+    private static readonly StatementInfo Empty = new(null, null, null, string.Empty);
     private static int _cachedCount;
 
     /// <summary>
@@ -67,75 +67,112 @@ internal static class StatementClassifier
     internal static StatementInfo Analyze(string text, SqlDialect dialect = SqlDialect.Generic)
     {
         var normalized = QueryTextNormalizer.Normalize(text, dialect);
-        var lexer = new SqlLexer(text, dialect);
-        var first = lexer.Next();
-        if (first.Kind != SqlTokenKind.Word)
+        var statement = Read(text, dialect, out var single);
+        if (!single && ScriptSummary.Of(text, dialect) is { } script)
         {
-            return TextClause(text, normalized, dialect);
+            return new StatementInfo(script.Kind, null, null, normalized) { Summary = script.Summary, SourceText = text, Dialect = dialect };
         }
 
+        return new StatementInfo(statement.Kind, statement.Operation, statement.Collection, normalized)
+        {
+            Procedure = statement.Procedure,
+            SourceText = text,
+            Dialect = dialect,
+        };
+    }
+
+    /// <summary>
+    /// Reads the statement <paramref name="text"/> starts with, and whether it is the only one. A statement this has
+    /// no grammar for is named by its first keyword; a text starting with none has no name at all.
+    /// </summary>
+    internal static StatementParts Read(string text, SqlDialect dialect, out bool single)
+    {
+        var lexer = new SqlLexer(text, dialect);
+        var first = lexer.Next();
+
+        // (SELECT …) UNION (SELECT …): the statement's keyword is inside the parentheses.
+        while (first.Kind == SqlTokenKind.OpenParen)
+        {
+            first = lexer.Next();
+        }
+
+        if (first.Kind != SqlTokenKind.Word)
+        {
+            single = first.Kind == SqlTokenKind.End || IsSingleStatement(ref lexer);
+            return default;
+        }
+
+        var afterFirst = lexer;
+        var statement = ReadKnown(ref lexer, text, first);
+        if (statement.Kind is null)
+        {
+            // No grammar for it (or the grammar found none): named by its first word, read again from there.
+            lexer = afterFirst;
+            statement = StatementKeywords.TryGet(text.AsSpan(first.Start, first.Length), out var operation, out var kind)
+                ? new StatementParts(kind, operation, null, null)
+                : default;
+        }
+
+        single = IsSingleStatement(ref lexer);
+        return statement;
+    }
+
+    private static StatementParts ReadKnown(ref SqlLexer lexer, string text, SqlToken first)
+    {
         var word = text.AsSpan(first.Start, first.Length);
         if (Is(word, "WITH"))
         {
             // The statement a WITH introduces is the first DML keyword outside the common table expressions.
             if (!TryFindTopLevelStatement(ref lexer, text, out first))
             {
-                return TextClause(text, normalized, dialect);
+                return default;
             }
 
             word = text.AsSpan(first.Start, first.Length);
         }
 
-        string? operation;
-        string? kind;
-        string? collection;
         if (Is(word, "SELECT") || Is(word, "VALUES"))
         {
-            operation = "SELECT";
-            kind = "select";
-            collection = Is(word, "SELECT") ? IdentifierAfterKeyword(ref lexer, text, "FROM") : null;
-        }
-        else if (Is(word, "INSERT") || Is(word, "REPLACE"))
-        {
-            operation = "INSERT";
-            kind = "insert";
-            collection = IdentifierAfterKeyword(ref lexer, text, "INTO");
-        }
-        else if (Is(word, "UPDATE"))
-        {
-            operation = "UPDATE";
-            kind = "update";
-            collection = ReadIdentifierSkipping(ref lexer, text, "OR", "ONLY");
-        }
-        else if (Is(word, "DELETE"))
-        {
-            operation = "DELETE";
-            kind = "delete";
-            collection = IdentifierAfterKeyword(ref lexer, text, "FROM");
-        }
-        else if (Is(word, "CREATE") || Is(word, "DROP") || Is(word, "ALTER"))
-        {
-            if (!TryReadSchemaObject(ref lexer, text, word, out operation, out kind, out collection))
-            {
-                return TextClause(text, normalized, dialect);
-            }
-        }
-        else if (Is(word, "TRUNCATE"))
-        {
-            operation = "TRUNCATE";
-            kind = "truncate";
-            collection = ReadIdentifierSkipping(ref lexer, text, "TABLE", "ONLY");
-        }
-        else
-        {
-            return TextClause(text, normalized, dialect);
+            return new("select", "SELECT", Is(word, "SELECT") ? TableAfterFrom(ref lexer, text) : null, null);
         }
 
-        return IsSingleStatement(ref lexer) && kind is not null
-            ? new StatementInfo(kind, operation, collection, normalized) { SourceText = text, Dialect = dialect }
-            : TextClause(text, normalized, dialect);
+        if (Is(word, "INSERT") || Is(word, "REPLACE"))
+        {
+            return new("insert", "INSERT", IdentifierAfterKeyword(ref lexer, text, "INTO"), null);
+        }
+
+        if (Is(word, "UPDATE"))
+        {
+            return new("update", "UPDATE", ReadIdentifierSkipping(ref lexer, text, "OR", "ONLY"), null);
+        }
+
+        if (Is(word, "DELETE"))
+        {
+            return new("delete", "DELETE", TableAfterFrom(ref lexer, text), null);
+        }
+
+        if (Is(word, "CREATE") || Is(word, "DROP") || Is(word, "ALTER"))
+        {
+            return TryReadSchemaObject(ref lexer, text, word, out var operation, out var kind, out var collection)
+                ? new(kind, operation, collection, null)
+                : default;
+        }
+
+        if (Is(word, "TRUNCATE"))
+        {
+            return new("truncate", "TRUNCATE", ReadIdentifierSkipping(ref lexer, text, "TABLE", "ONLY"), null);
+        }
+
+        if (Is(word, "CALL"))
+        {
+            return new("call", "CALL", null, ReadIdentifierSkipping(ref lexer, text));
+        }
+
+        if ((Is(word, "EXEC") || Is(word, "EXECUTE")) && SqlDialectRules.ExecutesProcedures(lexer.Dialect))
+        {
+            return new("execute", "EXECUTE", null, ProcedureAfterExecute(ref lexer, text));
+        }
+
+        return default;
     }
-
-    private static StatementInfo TextClause(string text, string normalized, SqlDialect dialect)
-        => new(StatementInfo.TextClause, null, null, normalized) { SourceText = text, Dialect = dialect };
 }

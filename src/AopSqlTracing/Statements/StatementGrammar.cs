@@ -3,7 +3,7 @@ namespace AopSqlTracing.Statements;
 /// <summary>
 /// The few pieces of SQL grammar the classifier reads, each over the tokens of one <see cref="SqlLexer"/>: the
 /// statement a <c>WITH</c> introduces, a schema object, the table after a keyword, whether one statement follows.
-/// Only what a span name needs; anything else falls back to <c>textclause</c>.
+/// Only what a span name needs; anything else is named by its first keyword.
 /// </summary>
 internal static class StatementGrammar
 {
@@ -93,7 +93,7 @@ internal static class StatementGrammar
     }
 
     // The first identifier after `keyword` at the statement's own nesting level: `FROM users`, `INTO users`.
-    public static string? IdentifierAfterKeyword(ref SqlLexer lexer, string text, string keyword)
+    public static string? IdentifierAfterKeyword(ref SqlLexer lexer, string text, string keyword, string? skipped = null)
     {
         var depth = 0;
         for (var token = lexer.Next(); token.Kind != SqlTokenKind.End; token = lexer.Next())
@@ -110,13 +110,53 @@ internal static class StatementGrammar
                     lexer.SkipTo(token.Start);
                     return null;
                 case SqlTokenKind.Word when depth == 0 && Is(text.AsSpan(token.Start, token.Length), keyword):
-                    return ReadIdentifierSkipping(ref lexer, text, "ONLY");
+                    return ReadIdentifierSkipping(ref lexer, text, "ONLY", skipped ?? "ONLY");
                 default:
                     break;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The table a <c>SELECT</c> or <c>DELETE</c> reads first: the name after its <c>FROM</c>, unless a <c>(</c> follows it,
+    /// which makes it a function (<c>FROM generate_series(1, 10)</c>, <c>FROM json_each(…)</c>), not a collection. SQL
+    /// Server's old table hints, <c>FROM users (NOLOCK)</c>, are the exception.
+    /// </summary>
+    public static string? TableAfterFrom(ref SqlLexer lexer, string text)
+    {
+        var name = IdentifierAfterKeyword(ref lexer, text, "FROM", "LATERAL");
+        var next = lexer;
+        if (name is null || next.Next().Kind != SqlTokenKind.OpenParen)
+        {
+            return name;
+        }
+
+        var inside = next.Next();
+        return inside.Kind == SqlTokenKind.Word && SqlDialectRules.IsTableHint(text.AsSpan(inside.Start, inside.Length), lexer.Dialect) ? name : null;
+    }
+
+    /// <summary>
+    /// The procedure SQL Server's <c>EXEC[UTE]</c> runs: <c>EXEC shop.restock @n</c>, <c>EXEC @status = restock</c>; null
+    /// when it runs text (<c>EXEC ('…')</c>) or a procedure named by a variable (<c>EXEC @name</c>).
+    /// </summary>
+    public static string? ProcedureAfterExecute(ref SqlLexer lexer, string text)
+    {
+        var copy = lexer;
+        var token = copy.Next();
+        if (token.Kind == SqlTokenKind.Placeholder)
+        {
+            var assignment = copy.Next();
+            if (assignment.Kind != SqlTokenKind.Other || text[assignment.Start] != '=')
+            {
+                return null;
+            }
+
+            lexer = copy;
+        }
+
+        return ReadIdentifierSkipping(ref lexer, text);
     }
 
     /// <summary>Reads the (possibly dotted) name that comes next, stepping over the words in <paramref name="skipped"/>.</summary>
@@ -161,7 +201,7 @@ internal static class StatementGrammar
         return name;
     }
 
-    // "users", `users`, [users]: the quotes go; an unterminated one (the text ended inside it) has no closing quote.
+    // "users", `users`, [users]: the quotes go, and a doubled quote inside is one; an unterminated one (the text ended inside it) has no closing quote.
     private static string Unquote(string text, SqlToken token)
     {
         if (token.Kind != SqlTokenKind.QuotedIdentifier)
@@ -169,8 +209,13 @@ internal static class StatementGrammar
             return text.Substring(token.Start, token.Length);
         }
 
-        var closed = token.Length >= 2 && text[token.End - 1] == (text[token.Start] == '[' ? ']' : text[token.Start]);
-        return text.Substring(token.Start + 1, token.Length - (closed ? 2 : 1));
+        var close = text[token.Start] == '[' ? ']' : text[token.Start];
+        var closed = token.Length >= 2 && text[token.End - 1] == close;
+        var name = text.Substring(token.Start + 1, token.Length - (closed ? 2 : 1));
+
+        // A doubled closing quote inside is one character of the name: [order]]items] is order]items.
+        Span<char> doubled = [close, close];
+        return name.Contains(doubled, StringComparison.Ordinal) ? name.Replace(doubled.ToString(), close.ToString(), StringComparison.Ordinal) : name;
     }
 
     // A statement followed by `;` and nothing but trivia is one statement; anything after the `;` makes it a script.

@@ -56,7 +56,7 @@ public abstract class DataSourceSuite<TProvider> : ProviderFixture<TProvider>
         Assert.Equal(42L, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
 
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("select", span.DisplayName);
+        Assert.Equal("SELECT", span.DisplayName);
         Assert.Equal(Provider.SystemName, span.GetTagItem("db.system.name"));
         Assert.Equal(Provider.DatabaseName, span.GetTagItem("db.namespace"));
     }

@@ -42,13 +42,15 @@ public sealed class AttributesFixture : IDisposable
         connection.Execute("SELECT name FROM users");
         connection.Execute("PRAGMA user_version");
 
-        Assert.Equal(["CREATE TABLE users", "SELECT users", "sqlite"], _recorder.Spans.Select(s => s.DisplayName));
+        connection.Execute("/* no statement */ ;");
+
+        Assert.Equal(["CREATE TABLE users", "SELECT users", "PRAGMA", "sqlite"], _recorder.Spans.Select(s => s.DisplayName));
     }
 
     [Fact]
-    public void SpanNamingStatementKind_IsTheDefault()
+    public void SpanNamingQuerySummary_IsTheDefault()
     {
-        Assert.Equal(SqlSpanNaming.StatementKind, new SqlTracingOptions().SpanNaming);
+        Assert.Equal(SqlSpanNaming.QuerySummary, new SqlTracingOptions().SpanNaming);
         Assert.Equal(QueryTextMode.Sanitized, new SqlTracingOptions().QueryText);
         Assert.Equal(4096, new SqlTracingOptions().MaxQueryTextLength);
         Assert.False(new SqlTracingOptions().RecordParameters);

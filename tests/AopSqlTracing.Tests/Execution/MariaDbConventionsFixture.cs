@@ -46,7 +46,7 @@ public sealed class MariaDbConventionsFixture : ProviderFixture<MariaDbProvider>
     public void StoredProcedure_IsNamedAndTaggedByTheProcedure()
     {
         var procedure = "aop_touch_" + Guid.NewGuid().ToString("N")[..12];
-        using var connection = Open(o => o.SpanNaming = SqlSpanNaming.QuerySummary);
+        using var connection = Open();
         connection.Unwrap().Command($"CREATE PROCEDURE {procedure}() SELECT 1").ExecuteNonQuery();
         try
         {
@@ -60,7 +60,9 @@ public sealed class MariaDbConventionsFixture : ProviderFixture<MariaDbProvider>
         }
 
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal(procedure, span.DisplayName);
+        Assert.Equal("CALL " + procedure, span.DisplayName);
+        Assert.Equal("CALL " + procedure, span.GetTagItem("db.query.summary"));
+        Assert.Equal("CALL", span.GetTagItem("db.operation.name"));
         Assert.Equal(procedure, span.GetTagItem("db.stored_procedure.name"));
         Assert.Null(span.GetTagItem("db.query.text"));
         Assert.Equal(ActivityStatusCode.Unset, span.Status);

@@ -78,7 +78,7 @@ public sealed class PostgresConventionsFixture : ProviderFixture<PostgresProvide
     [SkippableFact]
     public void StoredProcedure_IsNamedAndTaggedByTheProcedure()
     {
-        using var connection = Open(o => o.SpanNaming = SqlSpanNaming.QuerySummary);
+        using var connection = Open();
         connection.Unwrap().Command("CREATE PROCEDURE pg_temp.aop_touch() LANGUAGE SQL AS $$ SELECT 1 $$").ExecuteNonQuery();
 
         using var call = connection.Command("pg_temp.aop_touch");
@@ -86,7 +86,8 @@ public sealed class PostgresConventionsFixture : ProviderFixture<PostgresProvide
         call.ExecuteNonQuery();
 
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("pg_temp.aop_touch", span.DisplayName);
+        Assert.Equal("CALL pg_temp.aop_touch", span.DisplayName);
+        Assert.Equal("CALL", span.GetTagItem("db.operation.name"));
         Assert.Equal("pg_temp.aop_touch", span.GetTagItem("db.stored_procedure.name"));
         Assert.Null(span.GetTagItem("db.query.text"));
         Assert.Equal(ActivityStatusCode.Unset, span.Status);

@@ -48,7 +48,7 @@ public sealed class PrivacyFixture : IDisposable
 
         var span = Assert.Single(_recorder.Spans);
         Assert.Null(span.GetTagItem("db.query.text"));
-        Assert.Equal("select", span.DisplayName);
+        Assert.Equal("SELECT", span.DisplayName);
     }
 
     [Fact]

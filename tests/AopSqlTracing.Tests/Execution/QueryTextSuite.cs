@@ -27,7 +27,7 @@ public abstract class QueryTextSuite<TProvider> : ProviderFixture<TProvider>
 
         var span = Assert.Single(Recorder.Spans);
         Assert.Equal(expected, span.GetTagItem("db.query.text"));
-        Assert.Equal("select", span.DisplayName);
+        Assert.Equal("SELECT users", span.DisplayName);
         Assert.Equal("users", span.GetTagItem("db.collection.name"));
     }
 
@@ -131,7 +131,7 @@ public sealed class SqliteQueryText : QueryTextSuite<SqliteProvider>
         connection.Execute("SELECT 1 /* note /* inner */; DELETE FROM users");
 
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("textclause", span.DisplayName);
+        Assert.Equal("SELECT DELETE users", span.DisplayName);
         Assert.Equal("SELECT ? ; DELETE FROM users", span.GetTagItem("db.query.text"));
         Assert.Equal(0L, Convert.ToInt64(connection.Command("SELECT count(*) FROM users").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -212,7 +212,7 @@ public sealed class MariaDbQueryText : QueryTextSuite<MariaDbProvider>
         connection.Execute("SELECT 1 /* note /* inner */; DELETE FROM users");
 
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("textclause", span.DisplayName);
+        Assert.Equal("SELECT DELETE users", span.DisplayName);
         Assert.Equal("SELECT ? ; DELETE FROM users", span.GetTagItem("db.query.text"));
         Assert.Equal(0L, Convert.ToInt64(connection.Command("SELECT count(*) FROM users").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }

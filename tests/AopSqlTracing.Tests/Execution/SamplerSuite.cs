@@ -64,7 +64,7 @@ public abstract class SamplerSuite<TProvider> : IDisposable
             Assert.Equal("Ada", select.ExecuteScalar());
         }
 
-        Assert.Equal(["create_table", "insert"], _recorded.Select(span => span.DisplayName));
+        Assert.Equal(["CREATE TABLE users", "INSERT users"], _recorded.Select(span => span.DisplayName));
         var selectSeen = Assert.Single(_seenAtCreation, tags => Equals(tags.GetValueOrDefault("db.operation.name"), "SELECT"));
         Assert.Equal(_provider.SystemName, selectSeen["db.system.name"]);
         Assert.Equal("users", selectSeen["db.collection.name"]);

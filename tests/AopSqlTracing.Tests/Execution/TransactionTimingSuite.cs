@@ -14,12 +14,34 @@ namespace AopSqlTracing.Tests.Execution;
 public abstract class TransactionTimingSuite<TProvider> : ProviderFixture<TProvider>
     where TProvider : IDatabaseProvider, new()
 {
+    // These tests name steps by kind (commit), as the seed names statements; the default names them as statements
+    // are by default, by their operation (COMMIT).
+    protected override void ConfigureSuite(SqlTracingOptions options) => options.SpanNaming = SqlSpanNaming.StatementKind;
+
     private static readonly Action<SqlTracingOptions> Steps = o =>
     {
         o.TraceAllCommands = false;
         o.TraceTransactions = true;
         o.TraceConnectionOpen = true;
     };
+
+    [SkippableFact]
+    public void Steps_DefaultNaming_AreNamedByTheirOperationAsStatementsAreBySummary()
+    {
+        using var connection = Open(o =>
+        {
+            Steps(o);
+            o.SpanNaming = SqlSpanNaming.QuerySummary;
+        });
+        connection.SetTraced();
+
+        using (var transaction = connection.BeginTransaction())
+        {
+            transaction.Commit();
+        }
+
+        Assert.Equal(["BEGIN", "COMMIT"], Recorder.Spans.Select(s => s.DisplayName));
+    }
 
     [SkippableFact]
     public void Commit_IsASpanUnderTheConnectionsParent_AndStillEndsItsMark()

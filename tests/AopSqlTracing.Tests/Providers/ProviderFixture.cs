@@ -41,7 +41,11 @@ public abstract class ProviderFixture<TProvider> : IDisposable
     {
         RequireProvider();
         var builder = new ContainerBuilder();
-        builder.RegisterTracedDatabase(_ => Provider.CreateConnection(), configure).InstancePerLifetimeScope();
+        builder.RegisterTracedDatabase(_ => Provider.CreateConnection(), options =>
+        {
+            ConfigureSuite(options);
+            configure?.Invoke(options);
+        }).InstancePerLifetimeScope();
         var container = builder.Build();
         _containers.Add(container);
         return container;
@@ -52,8 +56,17 @@ public abstract class ProviderFixture<TProvider> : IDisposable
     {
         RequireProvider();
         var builder = new ContainerBuilder();
-        builder.RegisterTracedDataSource(_ => Provider.CreateDataSource(), configure).SingleInstance();
+        builder.RegisterTracedDataSource(_ => Provider.CreateDataSource(), options =>
+        {
+            ConfigureSuite(options);
+            configure?.Invoke(options);
+        }).SingleInstance();
         return builder.Build();
+    }
+
+    /// <summary>Sets what a whole suite wants of every database it registers, before each test's own options.</summary>
+    protected virtual void ConfigureSuite(SqlTracingOptions options)
+    {
     }
 
     /// <summary>Disposes <paramref name="container"/> when the test ends.</summary>

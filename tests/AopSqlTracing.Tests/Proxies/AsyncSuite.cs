@@ -26,7 +26,7 @@ public abstract class AsyncSuite<TProvider> : ProviderFixture<TProvider>
         Assert.Equal(2, updated);
         Assert.Same(before, Activity.Current);
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("update", span.DisplayName);
+        Assert.Equal("UPDATE users", span.DisplayName);
         Assert.Equal(parent.SpanId, span.ParentSpanId);
         Assert.Equal(Provider.SystemName, span.GetTagItem("db.system.name"));
     }
@@ -41,7 +41,7 @@ public abstract class AsyncSuite<TProvider> : ProviderFixture<TProvider>
         var count = Convert.ToInt64(await command.ExecuteScalarAsync());
 
         Assert.Equal(3, count);
-        Assert.Equal("select", Assert.Single(Recorder.Spans).DisplayName);
+        Assert.Equal("SELECT users", Assert.Single(Recorder.Spans).DisplayName);
     }
 
     [SkippableFact]
@@ -115,7 +115,7 @@ public abstract class AsyncSuite<TProvider> : ProviderFixture<TProvider>
 
         Assert.False(connection.GetTraced());
         await connection.Command("DELETE FROM users WHERE id = 2").ExecuteNonQueryAsync();
-        Assert.Equal(["delete"], Recorder.Spans.Select(s => s.DisplayName));
+        Assert.Equal(["DELETE users"], Recorder.Spans.Select(s => s.DisplayName));
     }
 
     [SkippableFact]
@@ -139,7 +139,7 @@ public abstract class AsyncSuite<TProvider> : ProviderFixture<TProvider>
         }
 
         Assert.False(connection.GetTraced());
-        Assert.Equal(["delete", "select"], Recorder.Spans.Select(s => s.DisplayName));
+        Assert.Equal(["DELETE users", "SELECT users"], Recorder.Spans.Select(s => s.DisplayName));
         Assert.All(Recorder.Spans, span => Assert.Equal(parent.SpanId, span.ParentSpanId));
     }
 }

@@ -24,7 +24,7 @@ public abstract class DapperSuite<TProvider> : ProviderFixture<TProvider>
         Assert.Equal(expected, actual);
         Assert.Equal(2, actual.Count);
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("select", span.DisplayName);
+        Assert.Equal("SELECT users", span.DisplayName);
         Assert.Equal(2L, span.GetTagItem("db.response.returned_rows"));
     }
 
@@ -58,7 +58,7 @@ public abstract class DapperSuite<TProvider> : ProviderFixture<TProvider>
         var actual = (await connection.QueryAsync<User>(sql)).ToList();
 
         Assert.Equal(expected, actual);
-        Assert.Equal("select", Assert.Single(Recorder.Spans).DisplayName);
+        Assert.Equal("SELECT users", Assert.Single(Recorder.Spans).DisplayName);
     }
 
     [SkippableFact]
@@ -77,7 +77,7 @@ public abstract class DapperSuite<TProvider> : ProviderFixture<TProvider>
         }
 
         Assert.Equal(4, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM users"));
-        Assert.Equal(["insert", "insert", "delete", "select"], Recorder.Spans.Select(s => s.DisplayName));
+        Assert.Equal(["INSERT users", "INSERT users", "DELETE users", "SELECT users"], Recorder.Spans.Select(s => s.DisplayName));
     }
 
     [SkippableFact]

@@ -90,7 +90,7 @@ public sealed class MariaDbOnlyFixture : ProviderFixture<MariaDbProvider>
 
         Assert.Equal(3, inserted);
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("insert", span.DisplayName);
+        Assert.Equal("BATCH INSERT users", span.DisplayName);
         Assert.Equal(3, span.GetTagItem("db.operation.batch.size"));
         Assert.Equal("BATCH INSERT", span.GetTagItem("db.operation.name"));
         Assert.Equal("INSERT INTO users (name) VALUES (@name); INSERT INTO users (name) VALUES (@name); INSERT INTO users (name) VALUES (@name)", span.GetTagItem("db.query.text"));

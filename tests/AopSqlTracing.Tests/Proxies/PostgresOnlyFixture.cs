@@ -74,7 +74,7 @@ public sealed class PostgresOnlyFixture : ProviderFixture<PostgresProvider>
 
         Assert.Equal(3, inserted);
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("insert", span.DisplayName);
+        Assert.Equal("BATCH INSERT users", span.DisplayName);
         Assert.Equal(3, span.GetTagItem("db.operation.batch.size"));
         Assert.Equal("BATCH INSERT", span.GetTagItem("db.operation.name"));
     }
@@ -96,7 +96,7 @@ public sealed class PostgresOnlyFixture : ProviderFixture<PostgresProvider>
         Assert.Equal(2L, count);
         Assert.Equal(3L, connection.Unwrap().Command("SELECT COUNT(*) FROM users").ExecuteScalar());
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("batch", span.DisplayName);
+        Assert.Equal("BATCH", span.DisplayName);
         Assert.Equal(2, span.GetTagItem("db.operation.batch.size"));
         Assert.Same(transaction, batch.Transaction);
     }

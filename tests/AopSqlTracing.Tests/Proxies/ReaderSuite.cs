@@ -30,7 +30,7 @@ public abstract class ReaderSuite<TProvider> : ProviderFixture<TProvider>
 
         Assert.Equal(4, rows);
         var span = Assert.Single(Recorder.Spans);
-        Assert.Equal("textclause", span.DisplayName);
+        Assert.Equal("SELECT users SELECT users", span.DisplayName);
         Assert.Equal(4L, span.GetTagItem("db.response.returned_rows"));
     }
 

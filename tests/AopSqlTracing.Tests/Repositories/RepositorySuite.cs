@@ -23,7 +23,7 @@ public abstract class RepositorySuite<TProvider> : ProviderFixture<TProvider>
         Assert.Equal(["IUserRepository.Add", "IUserRepository.Count"], calls.Select(c => c.DisplayName));
         Assert.All(calls, call => Assert.Equal(ActivityKind.Internal, call.Kind));
         Assert.All(calls, call => Assert.Equal(Recorder.Root.SpanId, call.ParentSpanId));
-        Assert.Equal(["insert", "select"], Recorder.Spans.Select(s => s.DisplayName));
+        Assert.Equal(["INSERT users", "SELECT users"], Recorder.Spans.Select(s => s.DisplayName));
         Assert.Equal(calls.Select(c => c.SpanId), Recorder.Spans.Select(s => s.ParentSpanId));
     }
 
@@ -186,7 +186,7 @@ public abstract class RepositorySuite<TProvider> : ProviderFixture<TProvider>
         // Each call has exactly its own statement under it: an insert under AddAsync, a select under CountValueAsync.
         var sqlByParent = Recorder.Spans.ToLookup(sql => sql.ParentSpanId);
         Assert.All(calls, call => Assert.Equal(
-            call.DisplayName.EndsWith("AddAsync", StringComparison.Ordinal) ? "insert" : "select",
+            call.DisplayName.EndsWith("AddAsync", StringComparison.Ordinal) ? "INSERT users" : "SELECT users",
             Assert.Single(sqlByParent[call.SpanId]).DisplayName));
 
         foreach (var request in requests)

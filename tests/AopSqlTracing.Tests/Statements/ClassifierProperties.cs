@@ -35,7 +35,7 @@ public sealed class ClassifierProperties
 
     private static readonly HashSet<string> KnownKinds =
     [
-        "select", "insert", "update", "delete", "truncate", StatementInfo.TextClause,
+        "select", "insert", "update", "delete", "truncate", "call", "execute", "batch",
         .. from verb in new[] { "create", "drop", "alter" }
            from type in new[] { "table", "index", "view", "trigger", "schema", "sequence", "database", "function", "procedure", "type", "extension" }
            select verb + "_" + type,
@@ -67,10 +67,13 @@ public sealed class ClassifierProperties
         => Prop.ForAll(AnyTextOnAnyEngine(), input =>
         {
             var info = StatementClassifier.Analyze(input.Text, input.Dialect);
+            // A statement without a grammar is named by a keyword, a script by its statements, other text not at all.
+            var kindKnown = info.Kind is null || KnownKinds.Contains(info.Kind)
+                || (StatementKeywords.TryGet(info.Kind, out _, out var keywordKind) && keywordKind == info.Kind);
             var operationMatches = info.Operation is null
-                ? info.Kind == StatementInfo.TextClause && info.Summary is null
+                ? info.Summary is null || info.Kind is not null
                 : info.Kind == info.Operation.ToLowerInvariant().Replace(' ', '_') && info.Summary!.StartsWith(info.Operation, StringComparison.Ordinal);
-            return KnownKinds.Contains(info.Kind) && operationMatches
+            return kindKnown && info.Kind != "textclause" && operationMatches
                 && info.NormalizedText == QueryTextNormalizer.Normalize(input.Text, input.Dialect) && info.Dialect == input.Dialect;
         });
 
@@ -145,12 +148,12 @@ public sealed class ClassifierProperties
 
         Assert.Equal("select", StatementClassifier.Analyze(huge).Kind);
         Assert.Equal("SELECT ?", QuerySanitizer.Sanitize(huge));
-        Assert.Equal("textclause", StatementClassifier.Analyze(nested).Kind);
+        Assert.Null(StatementClassifier.Analyze(nested).Kind);
         Assert.Equal(string.Empty, QuerySanitizer.Sanitize(nested));
         Assert.Equal("SELECT ?", QuerySanitizer.Sanitize("SELECT $body$ it's ' \" -- not a comment $body$"));
 
         var none = StatementClassifier.Classify(null, SqlDialect.Generic);
-        Assert.Equal(StatementInfo.TextClause, none.Kind);
+        Assert.Null(none.Kind);
         Assert.Null(none.Operation);
         Assert.Equal(string.Empty, none.NormalizedText);
         Assert.Equal(string.Empty, none.SanitizedText);

@@ -15,7 +15,7 @@ public sealed class DialectStatementsFixture
     [InlineData("postgresql", nameof(SqlDialect.PostgreSql))]
     [InlineData("mysql", nameof(SqlDialect.MySql))]
     [InlineData("mariadb", nameof(SqlDialect.MySql))]
-    [InlineData("microsoft.sql_server", nameof(SqlDialect.Generic))]
+    [InlineData("microsoft.sql_server", nameof(SqlDialect.SqlServer))]
     [InlineData("other_sql", nameof(SqlDialect.Generic))]
     [InlineData("SQLite", nameof(SqlDialect.Generic))]
     public void Of_SystemName_GivesItsDialect(string systemName, string dialect)
@@ -29,8 +29,9 @@ public sealed class DialectStatementsFixture
         var onSqlite = StatementClassifier.Classify(sql, SqlDialect.Sqlite);
         var onPostgres = StatementClassifier.Classify(sql, SqlDialect.PostgreSql);
 
-        Assert.Equal(StatementInfo.TextClause, onSqlite.Kind);
+        Assert.Equal("batch", onSqlite.Kind);
         Assert.Null(onSqlite.Operation);
+        Assert.Equal("SELECT DELETE users", onSqlite.Summary);
         Assert.Equal("SELECT ? ; DELETE FROM users", onSqlite.SanitizedText);
         Assert.Equal("select", onPostgres.Kind);
         Assert.Equal("SELECT ?", onPostgres.SanitizedText);

@@ -112,9 +112,9 @@ public sealed class MySqlDialectFixture
     [InlineData("SELECT * FROM \"users\"", "select", null)]
     [InlineData("CREATE TEMPORARY TABLE IF NOT EXISTS `t` (id INT)", "create_table", "t")]
     [InlineData("SELECT 1 # ; DELETE FROM users\nFROM dual", "select", "dual")]
-    [InlineData("/*!40101 SET NAMES utf8mb4 */", "textclause", null)]
-    [InlineData("SELECT 1 /* a /* b */; DELETE FROM users", "textclause", null)]
-    public void Analyze_MySqlStatements_NamedAndTableAsTheServerReadsThem(string sql, string kind, string? collection)
+    [InlineData("/*!40101 SET NAMES utf8mb4 */", null, null)]
+    [InlineData("SELECT 1 /* a /* b */; DELETE FROM users", "batch", null)]
+    public void Analyze_MySqlStatements_NamedAndTableAsTheServerReadsThem(string sql, string? kind, string? collection)
     {
         var info = StatementClassifier.Analyze(sql, SqlDialect.MySql);
 
