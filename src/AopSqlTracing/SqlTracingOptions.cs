@@ -110,9 +110,9 @@ public sealed class SqlTracingOptions
 
     /// <summary>
     /// Gets or sets whether beginning a transaction, committing it, rolling it back and its savepoints (create, roll
-    /// back to, release) are spans (<c>begin</c>, <c>commit</c>, <c>rollback</c>, <c>savepoint</c>,
-    /// <c>rollback_to_savepoint</c>, <c>release_savepoint</c>), under the parent the transaction's statements get, and
-    /// are measured as operations. Off by default: a span per transaction step is more to export.
+    /// back to, release) are spans, named as statements are (<c>COMMIT</c>; <c>commit</c> under
+    /// <see cref="SqlSpanNaming.StatementKind"/>), under the parent the transaction's statements get, and are measured
+    /// as operations. Off by default: a span per transaction step is more to export.
     /// </summary>
     public bool TraceTransactions { get; set; }
 
