@@ -42,7 +42,7 @@ public sealed class InstalledPackagesFixture
         }
 
         var span = Assert.Single(stopped, span => span.Source.Name == SqlTracing.ActivitySourceName && span.TraceId == checkoutSpan.TraceId);
-        Assert.Equal("create_table", span.DisplayName);
+        Assert.Equal("CREATE TABLE orders", span.DisplayName);
         Assert.Equal(checkoutSpan.SpanId, span.ParentSpanId);
     }
 
@@ -74,7 +74,7 @@ public sealed class InstalledPackagesFixture
 
         Assert.Equal("1", await response.Content.ReadAsStringAsync());
         var sql = Assert.Single(stopped, span => span.Source.Name == SqlTracing.ActivitySourceName && span.TraceId == trace);
-        Assert.Equal("select", sql.DisplayName);
+        Assert.Equal("SELECT", sql.DisplayName);
         Assert.NotEqual(default, sql.ParentSpanId);
     }
 
