@@ -57,7 +57,8 @@ internal static class SpanLifecycle
         }
         finally
         {
-            Restore(previous);
+            // Start made the span current: the caller's is put back without asking (the setter skips an equal value).
+            Activity.Current = previous;
         }
     }
 
