@@ -24,6 +24,7 @@ var types = new List<Type>
     typeof(RepositoryBenchmarks),
     typeof(ThroughputBenchmarks),
     typeof(EntityFrameworkBenchmarks),
+    typeof(RepeatedStatementBenchmarks),
 };
 
 if (PostgresBenchmarks.ConnectionString is null)

@@ -34,7 +34,7 @@ internal sealed class CreationTags : IAttributeSink, IEnumerable<KeyValuePair<st
     /// <summary>Empties <paramref name="tags"/> and gives it back to this thread, once the span is created.</summary>
     public static void Return(CreationTags tags)
     {
-        Array.Clear(tags._tags);
+        Array.Clear(tags._tags, 0, tags._count);
         tags._count = 0;
         tags._index = -1;
         _cached = tags;

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using AopSqlTracing.Statements;
 using AopSqlTracing.Engines;
+using System.Runtime.CompilerServices;
 
 namespace AopSqlTracing.Execution;
 
@@ -97,6 +98,7 @@ internal readonly record struct SpanDescription(
     }
 
     // Only a text that is not one recognisable statement is cut up: the common single statement costs its look-up only.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static IReadOnlyList<string>? ScriptStatements(DbCommand command, ConnectionFacts facts)
         => command.CommandType == CommandType.Text && command.CommandText is { Length: > 0 } text
             && StatementClassifier.Classify(text, facts.Engine.Dialect).Operation is null
@@ -106,6 +108,7 @@ internal readonly record struct SpanDescription(
     /// <param name="statements">The batch's statements, described.</param>
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static SpanDescription ForBatch(BatchStatements statements, ConnectionFacts facts, SqlTracingOptions options)
     {
         return new SpanDescription(

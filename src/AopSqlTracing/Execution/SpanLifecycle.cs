@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using AopSqlTracing.Engines;
+using System.Runtime.CompilerServices;
 
 namespace AopSqlTracing.Execution;
 
@@ -56,7 +57,8 @@ internal static class SpanLifecycle
         }
         finally
         {
-            Restore(previous);
+            // Start made the span current: the caller's is put back without asking (the setter skips an equal value).
+            Activity.Current = previous;
         }
     }
 
@@ -84,6 +86,8 @@ internal static class SpanLifecycle
     /// <param name="exception">What the call threw; it goes on to the caller unchanged.</param>
     /// <param name="options">Whether the message may be recorded, and the hook to call.</param>
     /// <param name="engine">The engine that threw it, which tells how its error code is read.</param>
+    // Off the common path: kept out of its callers' stack frames (a frame is zeroed whole on every call).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Fail(Activity activity, Exception exception, SqlTracingOptions options, DbEngine engine)
     {
         try

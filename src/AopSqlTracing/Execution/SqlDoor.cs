@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using AopSqlTracing.Marks;
 using AopSqlTracing.Statements;
 using Autofac;
@@ -37,6 +38,26 @@ internal static partial class SqlDoor
     {
         StatementInfo? none = null;
         return BeginSql(command: null, batch, connection, ref none, ormContext: null);
+    }
+
+    /// <summary>
+    /// Gets whether a command or batch on <paramref name="connection"/> may be traced or measured at all. False means
+    /// beginning it would do nothing (no span, no measurement, no mark used up), so the caller runs it without
+    /// entering: the untraced command's whole cost is these flag reads. Any mark anywhere sends it through the door,
+    /// which uses a command's mark up whatever it decides.
+    /// </summary>
+    public static bool MayBeginSql(TracedConnection connection)
+    {
+        if (FoundMarks.MayExist)
+        {
+            return true;
+        }
+
+        var database = connection.Database;
+        var options = database.Options;
+        return database.IsTracingEnabled
+            && ((options.RecordMetrics && SqlMetrics.Enabled)
+                || (SpanLifecycle.HasListeners && (options.TraceAllCommands || connection.Policy is not DefaultParentSpanPolicy)));
     }
 
     /// <summary>
@@ -196,13 +217,21 @@ internal static partial class SqlDoor
     private static bool DecideSql(
         TracedConnection connection, in FoundMarks marks, SqlExecutionKind kind, DbCommand? command, DbBatch? batch, object? ormContext, out ActivityContext parent)
     {
-        var options = connection.Database.Options;
         if (!marks.Any && connection.Policy is DefaultParentSpanPolicy)
         {
             parent = default;
-            return options.TraceAllCommands;
+            return connection.Database.Options.TraceAllCommands;
         }
 
+        return DecideByPolicy(connection, marks, kind, command, batch, ormContext, out parent);
+    }
+
+    // Not inlined: the execution the policy hears of stays out of the frame of the common path (zeroed on every call).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool DecideByPolicy(
+        TracedConnection connection, in FoundMarks marks, SqlExecutionKind kind, DbCommand? command, DbBatch? batch, object? ormContext, out ActivityContext parent)
+    {
+        var options = connection.Database.Options;
         var execution = new SqlExecution(kind, options)
         {
             Command = command,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AopSqlTracing.Engines;
+using System.Runtime.CompilerServices;
 
 namespace AopSqlTracing.Execution;
 
@@ -41,6 +42,8 @@ internal static class SqlMetrics
     /// <param name="facts">The connection it ran on.</param>
     /// <param name="failure">What it threw, or null.</param>
     /// <param name="returnedRows">The rows a reader handed out, or null for an operation without one.</param>
+    // Its attribute list is kept out of its callers' stack frames (a frame is zeroed whole on every call).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Record(double seconds, in SpanDescription description, ConnectionFacts facts, Exception? failure, long? returnedRows)
     {
         try

@@ -37,7 +37,8 @@ internal static class SqlSpanFactory
             return null;
         }
 
-        if (command is not null)
+        // Asked here, so the common case without a hook makes no call.
+        if (command is not null && options.Enrich is not null)
         {
             UserHooks.Enrich(options, started, command);
         }

@@ -11,6 +11,9 @@ internal static class AmbientRepositoryCall
     // Until a traced repository call has run, every command skips the AsyncLocal read.
     private static volatile bool _everEntered;
 
+    /// <summary>Gets whether a traced repository call has run in this process.</summary>
+    public static bool EverEntered => _everEntered;
+
     public static TraceMark? Mark => _everEntered ? Current.Value : null;
 
     /// <summary>Makes <paramref name="mark"/> current and returns what was current, to be handed to <see cref="Exit"/>.</summary>

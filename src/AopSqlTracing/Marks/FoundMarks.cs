@@ -49,6 +49,9 @@ internal readonly struct FoundMarks
             : null;
     }
 
+    /// <summary>Gets whether any mark may apply anywhere: false until something was marked or a traced repository call ran.</summary>
+    public static bool MayExist => MarkTable.AnyMarkSet || ScopeMarks.AnyScopeMarked || AmbientRepositoryCall.EverEntered;
+
     /// <summary>Gathers the marks of an execution; <paramref name="command"/> and <paramref name="connection"/> are the provider's objects.</summary>
     /// <param name="command">The provider's command, or null.</param>
     /// <param name="connection">The provider's connection, or null.</param>

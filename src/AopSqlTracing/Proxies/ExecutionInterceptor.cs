@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using AopSqlTracing.Execution;
 using AopSqlTracing.Statements;
 using Castle.DynamicProxy;
@@ -42,27 +43,19 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         {
             case nameof(DbCommand.ExecuteNonQuery):
             case nameof(DbCommand.ExecuteScalar):
-                Proceed(invocation).Complete();
+                Execute(invocation, Run.Sync);
                 break;
             case "ExecuteDbDataReader":
-                if (Proceed(invocation) is { IsActive: true } reading)
-                {
-                    invocation.ReturnValue = new TracedDataReader((DbDataReader)invocation.ReturnValue!, reading, _connection!);
-                }
-
+                Execute(invocation, Run.Reader);
                 break;
             case nameof(DbCommand.ExecuteNonQueryAsync):
-                ProceedAsync<int>(invocation);
+                Execute(invocation, Run.NonQueryAsync);
                 break;
             case nameof(DbCommand.ExecuteScalarAsync):
-                ProceedAsync<object?>(invocation);
+                Execute(invocation, Run.ScalarAsync);
                 break;
             case "ExecuteDbDataReaderAsync":
-                if (Proceed(invocation) is { IsActive: true } readingAsync)
-                {
-                    invocation.ReturnValue = Completion.ContinueInReader((Task<DbDataReader>)invocation.ReturnValue!, readingAsync, _connection!);
-                }
-
+                Execute(invocation, Run.ReaderAsync);
                 break;
             case "set_DbConnection":
                 var assigned = invocation.Arguments[0] as DbConnection;
@@ -136,17 +129,25 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         return _connection?.LastTransaction is { } latest && ReferenceEquals(provider, ProxyTargets.Unwrap(latest)) ? latest : null;
     }
 
-    // Goes through the door: begins, runs the provider's call in the provider-span window, and hands back the
-    // operation still open (or already failed, when the call threw).
-    private SqlOperation Proceed(IInvocation invocation)
+    // A command the door would not begin runs straight away, with nothing made or copied for it.
+    private void Execute(IInvocation invocation, Run run)
     {
-        var connection = _connection;
-        if (connection is null)
+        if (_connection is { } connection && SqlDoor.MayBeginSql(connection))
+        {
+            ExecuteThroughDoor(invocation, connection, run);
+        }
+        else
         {
             invocation.Proceed();
-            return default;
         }
+    }
 
+    // Goes through the door: begins, runs the provider's call in the provider-span window, and hands the operation
+    // on to what ends it. Not inlined: its locals (the operation, the door's marks and description) would otherwise
+    // sit in the frame of every intercepted call, which the JIT zeroes whole on entry whichever path runs.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ExecuteThroughDoor(IInvocation invocation, ConnectionContext connection, Run run)
+    {
         var operation = invocation.InvocationTarget is DbCommand command ? SqlDoor.BeginCommand(command, connection, ref _lastStatement)
             : SqlDoor.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
         try
@@ -154,16 +155,17 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
             if (!SqlDoor.EnterProvider(operation, connection, out var caller))
             {
                 invocation.Proceed();
-                return operation;
             }
-
-            try
+            else
             {
-                invocation.Proceed();
-            }
-            finally
-            {
-                SqlDoor.ExitProvider(caller);
+                try
+                {
+                    invocation.Proceed();
+                }
+                finally
+                {
+                    SqlDoor.ExitProvider(caller);
+                }
             }
         }
         catch (Exception exception)
@@ -172,14 +174,38 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
             throw;
         }
 
-        return operation;
+        if (run == Run.Sync)
+        {
+            operation.Complete();
+            return;
+        }
+
+        if (operation.IsActive)
+        {
+            HandOn(invocation, operation, connection, run);
+        }
     }
 
-    private void ProceedAsync<T>(IInvocation invocation)
+    // A reader or a task ends the operation later: it is handed on to it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void HandOn(IInvocation invocation, in SqlOperation operation, ConnectionContext connection, Run run)
     {
-        if (Proceed(invocation) is { IsActive: true } execution)
+        invocation.ReturnValue = run switch
         {
-            invocation.ReturnValue = Completion.EndWhenDone((Task<T>)invocation.ReturnValue!, execution);
-        }
+            Run.Reader => new TracedDataReader((DbDataReader)invocation.ReturnValue!, operation, connection),
+            Run.ReaderAsync => Completion.ContinueInReader((Task<DbDataReader>)invocation.ReturnValue!, operation, connection),
+            Run.NonQueryAsync => Completion.EndWhenDone((Task<int>)invocation.ReturnValue!, operation),
+            _ => Completion.EndWhenDone((Task<object?>)invocation.ReturnValue!, operation),
+        };
+    }
+
+    // Which of the executing methods runs: what is done with the operation once the provider's call returns.
+    private enum Run
+    {
+        Sync,
+        Reader,
+        ReaderAsync,
+        NonQueryAsync,
+        ScalarAsync,
     }
 }
