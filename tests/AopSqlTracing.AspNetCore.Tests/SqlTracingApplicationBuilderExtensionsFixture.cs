@@ -152,6 +152,50 @@ public sealed class SqlTracingApplicationBuilderExtensionsFixture
         => ((AutofacServiceProvider)context.RequestServices).LifetimeScope;
 
     // ASP.NET Core creates its request Activity only when someone listens, as OpenTelemetry's instrumentation does.
+    [Fact]
+    public async Task UseSqlTracing_RequestRunsOneSelectPerRow_RequestSpanSaysSoOnceBeforeItEnds()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = ListenToRequests(stopped, traceId);
+        await using var app = await MiniApp.StartAsync(
+            pipeline =>
+            {
+                pipeline.UseSqlTracing();
+                pipeline.MapGet("/orders", async (DbConnection connection) =>
+                {
+                    await connection.OpenAsync();
+                    for (var id = 1; id <= 4; id++)
+                    {
+                        await using var command = connection.CreateCommand();
+                        command.CommandText = $"SELECT {id} AS customer";
+                        await command.ExecuteScalarAsync();
+                    }
+
+                    return "ok";
+                });
+            },
+            container => container.RegisterTracedDatabase(_ => new SqliteConnection("Data Source=:memory:"), o => o.RepeatedStatementThreshold = 3)
+                .InstancePerLifetimeScope());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await app.Client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!stopped.Any(span => span.Source.Name == AspNetCoreSourceName) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        // The event is on the request's span when it stops, so an exporter sees it.
+        var requestSpan = Assert.Single(stopped, span => span.Source.Name == AspNetCoreSourceName);
+        var repeated = Assert.Single(requestSpan.Events, e => e.Name == "db.repeated_statement");
+        Assert.Equal(4, Convert.ToInt32(repeated.Tags.Single(tag => tag.Key == "db.repeated_statement.count").Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("SELECT ? AS customer", repeated.Tags.Single(tag => tag.Key == "db.query.text").Value);
+    }
+
     private static ActivityListener ListenToRequests(ConcurrentQueue<Activity>? stopped = null, ActivityTraceId traceId = default)
     {
         var listener = new ActivityListener
