@@ -175,6 +175,30 @@ public sealed class RecipesFixture
         Assert.Equal(job.SpanId, sql.ParentSpanId);
     }
 
+    [Fact]
+    public async Task BackgroundWorker_OnlyUnderAParentPolicy_SqlWithoutACurrentSpanIsNotARootTrace()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var spans = new SpanCollector();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(JobSourceName).AddAopSqlTracing().AddProcessor(spans).Build();
+        var builder = new ContainerBuilder();
+        builder.RegisterTracedDatabase(_ => new SqliteConnection("Data Source=:memory:")).InstancePerLifetimeScope();
+        builder.RegisterType<OnlyUnderAParent>().As<IParentSpanPolicy>().SingleInstance();
+        await using var container = builder.Build();
+        var previous = Activity.Current;
+        Activity.Current = null;
+
+        await RunInScopeAsync(container, $"SELECT 1 AS no_parent_{marker}", markWith: null);
+        var job = JobSource.StartActivity("nightly cleanup") ?? throw new InvalidOperationException("The job source is not sampled.");
+        await RunInScopeAsync(container, $"SELECT 1 AS under_job_{marker}", markWith: null);
+        job.Stop();
+        Activity.Current = previous;
+
+        var sql = Assert.Single(spans.Ended(span => IsOurs(span) && QueryText(span).Contains(marker, StringComparison.Ordinal)));
+        Assert.Contains($"under_job_{marker}", QueryText(sql), StringComparison.Ordinal);
+        Assert.Equal(job.SpanId, sql.ParentSpanId);
+    }
+
     private static async Task<IReadOnlyList<Activity>> TraceOfGetAsync(MiniApp app, SpanCollector spans, string path)
     {
         var request = await app.GetAsync(path);
@@ -282,4 +306,14 @@ public sealed class RecipesFixture
         => new[] { span.DisplayName, span.StatusDescription ?? string.Empty }
             .Concat(span.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"))
             .Concat(span.Events.SelectMany(e => e.Tags.Select(tag => $"{e.Name} {tag.Key}={tag.Value}").Append(e.Name)));
+}
+
+/// <summary>The README's worker recipe: the default rules, but never a new root trace (SQL with no parent is not traced).</summary>
+public sealed class OnlyUnderAParent : IParentSpanPolicy
+{
+    public ParentSpanDecision Decide(in SqlExecution execution)
+    {
+        var decision = DefaultParentSpanPolicy.Instance.Decide(execution);
+        return decision.IsTraced && decision.Parent is null && Activity.Current is null ? ParentSpanDecision.NotTraced : decision;
+    }
 }
