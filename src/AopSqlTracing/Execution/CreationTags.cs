@@ -15,8 +15,13 @@ internal sealed class CreationTags : IAttributeSink, IEnumerable<KeyValuePair<st
     [ThreadStatic]
     private static CreationTags? _cached;
 
-    private readonly KeyValuePair<string, object?>[] _tags = new KeyValuePair<string, object?>[Capacity];
+    private readonly KeyValuePair<string, object?>[] _buffer = new KeyValuePair<string, object?>[Capacity];
+
+    // The buffer being filled, or a command's ready tags (DescribedCommand), handed over without a copy.
+    private KeyValuePair<string, object?>[] _tags;
     private int _count;
+
+    private CreationTags() => _tags = _buffer;
     private int _index = -1;
 
     public KeyValuePair<string, object?> Current => _tags[_index];
@@ -31,10 +36,42 @@ internal sealed class CreationTags : IAttributeSink, IEnumerable<KeyValuePair<st
         return tags;
     }
 
+    /// <summary>Takes this thread's instance, enumerating <paramref name="ready"/> (which it never changes).</summary>
+    public static CreationTags Of(KeyValuePair<string, object?>[] ready)
+    {
+        var tags = Rent();
+        tags._tags = ready;
+        tags._count = ready.Length;
+        return tags;
+    }
+
+    /// <summary>The attributes of <paramref name="description"/> as an array: the span's creation tags, or a measurement's.</summary>
+    public static KeyValuePair<string, object?>[] ArrayOf(in SpanDescription description, Engines.ConnectionFacts facts, bool forSpan)
+    {
+        var tags = Rent();
+        if (forSpan)
+        {
+            SqlAttributes.AddSpanCreation(tags, description, facts);
+        }
+        else
+        {
+            SqlAttributes.AddOperation(ref tags, description, facts);
+        }
+
+        var array = tags._tags.AsSpan(0, tags._count).ToArray();
+        Return(tags);
+        return array;
+    }
+
     /// <summary>Empties <paramref name="tags"/> and gives it back to this thread, once the span is created.</summary>
     public static void Return(CreationTags tags)
     {
-        Array.Clear(tags._tags, 0, tags._count);
+        if (ReferenceEquals(tags._tags, tags._buffer))
+        {
+            Array.Clear(tags._buffer, 0, tags._count);
+        }
+
+        tags._tags = tags._buffer;
         tags._count = 0;
         tags._index = -1;
         _cached = tags;

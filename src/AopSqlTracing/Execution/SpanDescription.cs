@@ -22,23 +22,26 @@ internal readonly record struct SpanDescription(
     int BatchSize,
     string? Shape = null)
 {
+    /// <summary>Gets the command's description this is, with its attributes ready, when the command ran this text before.</summary>
+    public DescribedCommand? Ready { get; init; }
+
     /// <summary>Describes a command (<paramref name="batch"/> null) or a batch; false, reported, when that throws.</summary>
     /// <param name="command">The provider's command, or null for a batch.</param>
     /// <param name="batch">The provider's batch, or null for a command.</param>
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
-    /// <param name="last">The command's last classification, reused while its text is the same string.</param>
+    /// <param name="memory">The command's last classification and description, reused while its text is the same string.</param>
     /// <param name="scriptAsBatch">Whether a command of several statements is described as the batch of them (an ORM's command).</param>
     /// <param name="description">What runs.</param>
     public static bool TryDescribe(
-        DbCommand? command, DbBatch? batch, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last, bool scriptAsBatch, out SpanDescription description)
+        DbCommand? command, DbBatch? batch, ConnectionFacts facts, SqlTracingOptions options, ref CommandMemory memory, bool scriptAsBatch, out SpanDescription description)
     {
         try
         {
             description = command is null ? ForBatch(BatchStatements.Of(batch!, options.QueryText, facts.Engine.Dialect), facts, options)
                 : scriptAsBatch && ScriptStatements(command, facts) is { Count: > 1 } statements
                     ? ForBatch(BatchStatements.Of(statements, options.QueryText, facts.Engine.Dialect), facts, options)
-                    : ForCommand(command, facts, options, ref last);
+                    : ForCommand(command, facts, options, ref memory);
             return true;
         }
         catch (Exception exception)
@@ -73,11 +76,17 @@ internal readonly record struct SpanDescription(
     /// <param name="command">The provider's command.</param>
     /// <param name="facts">The facts of the connection it runs on.</param>
     /// <param name="options">The traced database's options.</param>
-    /// <param name="last">The command's last classification, reused while its text is the same string.</param>
-    private static SpanDescription ForCommand(DbCommand command, ConnectionFacts facts, SqlTracingOptions options, ref StatementInfo? last)
+    /// <param name="memory">The command's last classification and description, reused while its text is the same string.</param>
+    private static SpanDescription ForCommand(DbCommand command, ConnectionFacts facts, SqlTracingOptions options, ref CommandMemory memory)
     {
         var text = command.CommandText;
-        if (command.CommandType == CommandType.StoredProcedure)
+        var type = command.CommandType;
+        if (memory.Described is { } described && described.Fits(text, type, facts, options))
+        {
+            return described.Description;
+        }
+
+        if (type == CommandType.StoredProcedure)
         {
             var procedure = StatementInfo.ForProcedure(text, facts.Engine.Dialect);
             return new SpanDescription(
@@ -85,8 +94,9 @@ internal readonly record struct SpanDescription(
                 options.RepeatedStatementThreshold > 0 ? procedure.NormalizedText : null);
         }
 
-        var statement = StatementClassifier.Classify(text, facts.Engine.Dialect, ref last);
-        return new SpanDescription(
+        var again = memory.LastStatement is { } last && ReferenceEquals(last.SourceText, text) && text is not null;
+        var statement = StatementClassifier.Classify(text, facts.Engine.Dialect, ref memory.LastStatement);
+        var description = new SpanDescription(
             NameOf(statement.Kind, statement.Summary, facts, options),
             statement.Operation,
             statement.Summary,
@@ -95,6 +105,9 @@ internal readonly record struct SpanDescription(
             statement.Procedure,
             0,
             options.RepeatedStatementThreshold > 0 ? statement.SanitizedText : null);
+
+        // The second run of a text makes its description to keep: a command run once allocates nothing for it.
+        return again && type == CommandType.Text ? (memory.Described = new DescribedCommand(text!, facts, options, description)).Description : description;
     }
 
     // Only a text that is not one recognisable statement is cut up: the common single statement costs its look-up only.

@@ -20,15 +20,15 @@ internal static partial class SqlDoor
     /// <summary>Begins a command's operation.</summary>
     /// <param name="command">The provider's command (not our proxy).</param>
     /// <param name="connection">The traced connection it runs on.</param>
-    /// <param name="last">The command's last classification, reused while its text is the same string.</param>
+    /// <param name="memory">The command's last classification and description, reused while its text is the same string.</param>
     /// <param name="ormContext">The ORM unit of work that runs it (its mark applies, and a script is described as a batch), or null.</param>
-    public static SqlOperation BeginCommand(DbCommand command, TracedConnection connection, ref StatementInfo? last, object? ormContext = null)
-        => BeginSql(command, batch: null, connection, ref last, ormContext ?? OrmContexts.Of(command));
+    public static SqlOperation BeginCommand(DbCommand command, TracedConnection connection, ref CommandMemory memory, object? ormContext = null)
+        => BeginSql(command, batch: null, connection, ref memory, ormContext ?? OrmContexts.Of(command));
 
-    /// <inheritdoc cref="BeginCommand(DbCommand, TracedConnection, ref StatementInfo?, object?)"/>
+    /// <inheritdoc cref="BeginCommand(DbCommand, TracedConnection, ref CommandMemory, object?)"/>
     public static SqlOperation BeginCommand(DbCommand command, TracedConnection connection, object? ormContext)
     {
-        StatementInfo? none = null;
+        var none = default(CommandMemory);
         return BeginCommand(command, connection, ref none, ormContext);
     }
 
@@ -36,7 +36,7 @@ internal static partial class SqlDoor
     /// <param name="connection">The traced connection it runs on.</param>
     public static SqlOperation BeginBatch(DbBatch batch, TracedConnection connection)
     {
-        StatementInfo? none = null;
+        var none = default(CommandMemory);
         return BeginSql(command: null, batch, connection, ref none, ormContext: null);
     }
 
@@ -179,7 +179,7 @@ internal static partial class SqlDoor
 
     // A command or a batch: traced when someone listens and the policy says so; measured whenever a meter listener
     // listens (RecordMetrics on), whatever the policy says. Neither: nothing is done at all.
-    private static SqlOperation BeginSql(DbCommand? command, DbBatch? batch, TracedConnection connection, ref StatementInfo? last, object? ormContext)
+    private static SqlOperation BeginSql(DbCommand? command, DbBatch? batch, TracedConnection connection, ref CommandMemory memory, object? ormContext)
     {
         // A command's mark is used up by this execution whatever happens next, as the seed clears a statement's mark.
         var marks = FoundMarks.Gather(command, connection.Target, connection.Scope, ormContext);
@@ -194,7 +194,7 @@ internal static partial class SqlDoor
 
         var traced = listening && DecideSql(connection, marks, command is null ? SqlExecutionKind.Batch : SqlExecutionKind.Command, command, batch, ormContext, out var parent);
         var facts = connection.Facts;
-        if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref last, ormContext is not null, out var description))
+        if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref memory, ormContext is not null, out var description))
         {
             return default;
         }

@@ -48,6 +48,19 @@ internal static class SqlMetrics
     {
         try
         {
+            // A command run before: its attributes are ready, nothing is built.
+            if (failure is null && description.Ready is { } ready)
+            {
+                var attributes = new ReadOnlySpan<KeyValuePair<string, object?>>(ready.MeasurementTags);
+                Duration.Record(seconds, attributes);
+                if (returnedRows is { } count && ReturnedRows.Enabled)
+                {
+                    ReturnedRows.Record(count, attributes);
+                }
+
+                return;
+            }
+
             var tags = default(MeasurementTags);
             SqlAttributes.AddOperation(ref tags, description, facts);
             if (failure is not null)

@@ -18,8 +18,17 @@ internal static class SqlSpanFactory
     /// <param name="options">The traced database's options.</param>
     public static Activity? StartSql(in SpanDescription description, ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
     {
-        var tags = CreationTags.Rent();
-        SqlAttributes.AddSpanCreation(tags, description, facts);
+        CreationTags tags;
+        if (description.Ready is { } ready)
+        {
+            tags = CreationTags.Of(ready.CreationTags);
+        }
+        else
+        {
+            tags = CreationTags.Rent();
+            SqlAttributes.AddSpanCreation(tags, description, facts);
+        }
+
         var activity = SpanLifecycle.Create(description.Name, ActivityKind.Client, parent, tags);
         CreationTags.Return(tags);
         if (activity is null)

@@ -11,11 +11,13 @@ namespace AopSqlTracing.Execution;
 /// open on it, whose spans end when it closes.
 /// </summary>
 /// <remarks>
-/// Readers are tracked under a lock on this (internal) object, so connections that never open a reader allocate no lock.
+/// Most connections have one reader open at a time: it takes one slot, without a lock. A second one open at once turns
+/// the slot into a list, kept under a lock on this (internal) object from then on.
 /// </remarks>
 internal class TracedConnection(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
 {
-    private List<TracedDataReader>? _openReaders;
+    // Null, the one open reader, or a list of them.
+    private object? _openReaders;
 
     /// <summary>A connection an integration opened itself (an ORM's), traced under <paramref name="options"/>.</summary>
     public TracedConnection(SqlTracingOptions options, DbConnection target, ILifetimeScope? scope)
@@ -88,17 +90,41 @@ internal class TracedConnection(TracedDatabase database, DbConnection target, IL
 
     public void ReaderOpened(TracedDataReader reader)
     {
+        if (Interlocked.CompareExchange(ref _openReaders, reader, null) is null)
+        {
+            return;
+        }
+
         lock (this)
         {
-            (_openReaders ??= []).Add(reader);
+            while (true)
+            {
+                var seen = Volatile.Read(ref _openReaders);
+                if (seen is List<TracedDataReader> readers)
+                {
+                    readers.Add(reader);
+                    return;
+                }
+
+                object next = seen is TracedDataReader one ? new List<TracedDataReader> { one, reader } : reader;
+                if (ReferenceEquals(Interlocked.CompareExchange(ref _openReaders, next, seen), seen))
+                {
+                    return;
+                }
+            }
         }
     }
 
     public void ReaderClosed(TracedDataReader reader)
     {
+        if (ReferenceEquals(Interlocked.CompareExchange(ref _openReaders, null, reader), reader))
+        {
+            return;
+        }
+
         lock (this)
         {
-            _openReaders?.Remove(reader);
+            (Volatile.Read(ref _openReaders) as List<TracedDataReader>)?.Remove(reader);
         }
     }
 
@@ -108,13 +134,12 @@ internal class TracedConnection(TracedDatabase database, DbConnection target, IL
         TracedDataReader[] readers;
         lock (this)
         {
-            if (_openReaders is not { Count: > 0 })
+            readers = Interlocked.Exchange(ref _openReaders, null) switch
             {
-                return;
-            }
-
-            readers = [.. _openReaders];
-            _openReaders.Clear();
+                TracedDataReader one => [one],
+                List<TracedDataReader> { Count: > 0 } list => [.. list],
+                _ => [],
+            };
         }
 
         foreach (var reader in readers)

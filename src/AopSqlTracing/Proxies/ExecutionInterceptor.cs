@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using AopSqlTracing.Execution;
-using AopSqlTracing.Statements;
 using Castle.DynamicProxy;
 
 namespace AopSqlTracing.Proxies;
@@ -28,8 +27,8 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
     // The transaction proxy the user assigned, handed back by the getter instead of the provider's transaction.
     private DbTransaction? _transaction;
 
-    // A command usually runs the same text again and again: its classification is kept here.
-    private StatementInfo? _lastStatement;
+    // A command usually runs the same text again and again: its classification and description are kept here.
+    private CommandMemory _memory;
 
     public void Intercept(IInvocation invocation)
     {
@@ -148,7 +147,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ExecuteThroughDoor(IInvocation invocation, ConnectionContext connection, Run run)
     {
-        var operation = invocation.InvocationTarget is DbCommand command ? SqlDoor.BeginCommand(command, connection, ref _lastStatement)
+        var operation = invocation.InvocationTarget is DbCommand command ? SqlDoor.BeginCommand(command, connection, ref _memory)
             : SqlDoor.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
         try
         {

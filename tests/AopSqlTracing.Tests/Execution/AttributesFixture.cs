@@ -48,6 +48,33 @@ public sealed class AttributesFixture : IDisposable
     }
 
     [Fact]
+    public void CommandRunAgain_FollowsOptionsChangedBetweenRuns()
+    {
+        SqlTracingOptions? options = null;
+        using var container = TestContainers.Sqlite(o => options = o);
+        using var connection = container.OpenConnection();
+        connection.Execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)");
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM users";
+        _recorder.Clear();
+
+        command.ExecuteScalar();
+        command.ExecuteScalar();
+        command.ExecuteScalar();
+        options!.SpanNaming = SqlSpanNaming.StatementKind;
+        options.QueryText = QueryTextMode.None;
+        command.ExecuteScalar();
+        command.CommandText = "SELECT id FROM users";
+        command.ExecuteScalar();
+        command.ExecuteScalar();
+
+        Assert.Equal(["SELECT users", "SELECT users", "SELECT users", "select", "select", "select"], _recorder.Spans.Select(s => s.DisplayName));
+        Assert.All(_recorder.Spans.Take(3), s => Assert.Equal("SELECT name FROM users", s.GetTagItem("db.query.text")));
+        Assert.All(_recorder.Spans.Skip(3), s => Assert.Null(s.GetTagItem("db.query.text")));
+        Assert.All(_recorder.Spans, s => Assert.Equal("users", s.GetTagItem("db.collection.name")));
+    }
+
+    [Fact]
     public void SpanNamingQuerySummary_IsTheDefault()
     {
         Assert.Equal(SqlSpanNaming.QuerySummary, new SqlTracingOptions().SpanNaming);

@@ -77,4 +77,24 @@ public sealed class ReaderSpanFixture : IDisposable
         Assert.Single(_recorder.Spans);
         Assert.All(_recorder.StartedSpans, span => Assert.True(span.IsStopped));
     }
+
+    [Fact]
+    public void SeveralReadersOpenAtOnce_OneClosed_TheOthersEndWhenTheConnectionCloses()
+    {
+        using var container = TestContainers.Sqlite();
+        using var connection = container.OpenConnection();
+
+        var first = connection.Command("SELECT 1").ExecuteReader();
+        var second = connection.Command("SELECT 2").ExecuteReader();
+        var third = connection.Command("SELECT 3").ExecuteReader();
+        second.Dispose();
+        Assert.Single(_recorder.Spans);
+
+        connection.Close();
+
+        Assert.Equal(3, _recorder.Spans.Count);
+        Assert.All(_recorder.StartedSpans, span => Assert.True(span.IsStopped));
+        GC.KeepAlive(first);
+        GC.KeepAlive(third);
+    }
 }
