@@ -18,7 +18,7 @@ public abstract partial class EntityFrameworkSuite<TEngine>
     [InlineData("AddDbContextFactory")]
     public async Task SharedContext_UsedInTwoMarkedScopes_FollowsEachScopesMark(string registration)
     {
-        Skip.If(Engine.Schema is not null, "The pooled test context (one constructor, as EF Core's pool asks) has no schema of its own: SQLite only; the scope lookup is engine-independent.");
+        Skip.If(Engine.SkipReason is not null, Engine.SkipReason);
         Seed();
         await using var container = SharedContextContainer(registration);
 
@@ -42,7 +42,7 @@ public abstract partial class EntityFrameworkSuite<TEngine>
     [InlineData("AddDbContextFactory")]
     public async Task SharedContext_UsedOutsideAnyMarkedScope_IsNotTraced(string registration)
     {
-        Skip.If(Engine.Schema is not null, "The pooled test context (one constructor, as EF Core's pool asks) has no schema of its own: SQLite only; the scope lookup is engine-independent.");
+        Skip.If(Engine.SkipReason is not null, Engine.SkipReason);
         Seed();
         await using var container = SharedContextContainer(registration);
         await using (var marked = container.BeginLifetimeScope())
@@ -65,9 +65,8 @@ public abstract partial class EntityFrameworkSuite<TEngine>
     // As a web app registers it: EF Core's own registration, its options built once from the container's root.
     private IContainer SharedContextContainer(string registration)
     {
-        var connectionString = Engine.CreateConnection().ConnectionString;
         void Configure(IServiceProvider services, DbContextOptionsBuilder options)
-            => options.UseSqlite(connectionString).UseSqlTracing(services, o => o.TraceAllCommands = false);
+            => Engine.UseProviderFindingTheTestsTables(options).UseSqlTracing(services, o => o.TraceAllCommands = false);
 
         var services = new ServiceCollection();
         _ = registration switch

@@ -18,11 +18,11 @@ public abstract partial class EntityFrameworkSuite<TEngine>
     [SkippableFact]
     public void PooledContext_RentedAgain_HasNoMarkOfItsEarlierRenter()
     {
-        Skip.If(Engine.Schema is not null, "The pooled test context (one constructor, as EF Core's pool asks) has no schema of its own: SQLite only; the lease is engine-independent.");
+        Skip.If(Engine.SkipReason is not null, Engine.SkipReason);
         Seed();
         using var container = new ContainerBuilder().Build();
-        var options = new DbContextOptionsBuilder<PooledShop>().UseSqlite(Engine.CreateConnection().ConnectionString).UseSqlTracing(container, o => o.TraceAllCommands = false);
-        var pool = new PooledDbContextFactory<PooledShop>(options.Options);
+        var options = Engine.UseProviderFindingTheTestsTables(new DbContextOptionsBuilder<PooledShop>()).UseSqlTracing(container, o => o.TraceAllCommands = false);
+        var pool = new PooledDbContextFactory<PooledShop>((DbContextOptions<PooledShop>)options.Options);
         using var earlier = Recorder.StartParent("earlier request");
 
         var first = pool.CreateDbContext();
@@ -224,7 +224,7 @@ public abstract partial class EntityFrameworkSuite<TEngine>
     }
 }
 
-/// <summary>The shop as EF Core's context pool wants it: one constructor taking the options (SQLite, no schema).</summary>
+/// <summary>The shop as EF Core's context pool wants it: one constructor taking the options, no schema of its own (PostgreSQL finds the test's by its search path).</summary>
 public sealed class PooledShop(DbContextOptions<PooledShop> options) : DbContext(options)
 {
     public DbSet<Product> Products => Set<Product>();

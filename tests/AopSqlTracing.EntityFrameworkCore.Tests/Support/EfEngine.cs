@@ -22,6 +22,12 @@ public interface IEfEngine : IDisposable
 
     /// <summary>A plain provider connection to the test's database.</summary>
     System.Data.Common.DbConnection CreateConnection();
+
+    /// <summary>
+    /// Chooses the provider for a context with no schema of its own (EF Core's pool wants one constructor): its tables
+    /// are found in the test's schema (PostgreSQL's search path).
+    /// </summary>
+    DbContextOptionsBuilder UseProviderFindingTheTestsTables(DbContextOptionsBuilder builder);
 }
 
 /// <summary>SQLite: a named in-memory database shared by the test's connections, kept alive by one open connection.</summary>
@@ -48,6 +54,8 @@ public sealed class SqliteEngine : IEfEngine
 
     public System.Data.Common.DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
+    public DbContextOptionsBuilder UseProviderFindingTheTestsTables(DbContextOptionsBuilder builder) => builder.UseSqlite(_connectionString);
+
     public void Dispose() => _keepAlive.Dispose();
 }
 
@@ -69,6 +77,9 @@ public sealed class PostgresEngine : IEfEngine
     public DbContextOptionsBuilder<ShopContext> UseProvider(DbContextOptionsBuilder<ShopContext> builder) => builder.UseNpgsql(ConnectionString);
 
     public System.Data.Common.DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
+
+    public DbContextOptionsBuilder UseProviderFindingTheTestsTables(DbContextOptionsBuilder builder)
+        => builder.UseNpgsql(new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = Schema }.ConnectionString);
 
     public void Dispose()
     {
