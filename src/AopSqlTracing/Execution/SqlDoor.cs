@@ -103,7 +103,7 @@ internal static partial class SqlDoor
         var description = SpanDescription.ForConnectionOperation(operation, options);
         var facts = connection.Facts;
         var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command: null, options) : null;
-        return new SqlOperation(activity, options, facts, description, measuring);
+        return new SqlOperation(activity, options, facts, measuring ? description.Source : null);
     }
 
     /// <param name="method">The repository interface method called.</param>
@@ -193,12 +193,33 @@ internal static partial class SqlDoor
         }
 
         var traced = listening && DecideSql(connection, marks, command is null ? SqlExecutionKind.Batch : SqlExecutionKind.Command, command, batch, ormContext, out var parent);
-        var facts = connection.Facts;
-        if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref memory, ormContext is not null, out var description))
+        if (!traced && !measuring)
         {
             return default;
         }
 
+        // A command running the text it ran before goes on with its kept description, passed by reference: the
+        // description is neither made nor copied. (An ORM's command may be a script described as a batch: it describes.)
+        var facts = connection.Facts;
+        return command is not null && ormContext is null && memory.Described is { } described && described.Fits(command.CommandText, command.CommandType, facts, options)
+            ? Begin(command, connection, marks, traced, parent, measuring, described.Description)
+            : BeginDescribing(command, batch, connection, marks, traced, parent, measuring, ref memory, ormContext);
+    }
+
+    // Not inlined: the description it makes stays out of the frame of the common path (zeroed on every call).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SqlOperation BeginDescribing(
+        DbCommand? command, DbBatch? batch, TracedConnection connection, in FoundMarks marks, bool traced, ActivityContext parent, bool measuring, ref CommandMemory memory, object? ormContext)
+        => SpanDescription.TryDescribe(command, batch, connection.Facts, connection.Database.Options, ref memory, ormContext is not null, out var description)
+            ? Begin(command, connection, marks, traced, parent, measuring, description)
+            : default;
+
+    // Starts the span of what is described (when traced), counts its shape, comments its text, and makes the operation.
+    private static SqlOperation Begin(
+        DbCommand? command, TracedConnection connection, in FoundMarks marks, bool traced, ActivityContext parent, bool measuring, in SpanDescription description)
+    {
+        var facts = connection.Facts;
+        var options = connection.Database.Options;
         var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command, options) : null;
         if (activity is not null && description.Shape is not null && marks.UnitOfWorkUnder(parent) is { } unitOfWork)
         {
@@ -206,9 +227,10 @@ internal static partial class SqlDoor
         }
 
         // sqlcommenter: the comment needs the span's id, so it is added once the span exists.
+        var measuredAs = measuring ? description.Source : null;
         return command is not null && activity is not null && options.PropagateContext && TraceComments.Add(command, activity, facts.Engine.Dialect) is { } original
-            ? new SqlOperation(activity, options, facts, description, measuring, command, original)
-            : new SqlOperation(activity, options, facts, description, measuring);
+            ? new SqlOperation(activity, options, facts, measuredAs, command, original)
+            : new SqlOperation(activity, options, facts, measuredAs);
     }
 
     // The default policy with nothing marked answers from the options alone: no SqlExecution is built, no call made.

@@ -19,7 +19,7 @@ internal static class SqlSpanFactory
     public static Activity? StartSql(in SpanDescription description, ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
     {
         CreationTags tags;
-        if (description.Ready is { } ready)
+        if (description.Source is DescribedCommand ready)
         {
             tags = CreationTags.Of(ready.CreationTags);
         }
