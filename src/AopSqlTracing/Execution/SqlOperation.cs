@@ -58,6 +58,9 @@ internal readonly struct SqlOperation
     /// </summary>
     public TraceMark? UnitOfWork { get; init; }
 
+    /// <summary>Gets the facts of the connection it runs on; null for a repository call.</summary>
+    public ConnectionFacts? Facts => _facts;
+
     /// <summary>Gets the options that apply.</summary>
     public SqlTracingOptions? Options { get; }
 
