@@ -266,7 +266,7 @@ internal sealed class EfSqlTracingInterceptor(SqlTracingOptions options, ILifeti
             var operation = SqlDoor.BeginCommand(command, connection, eventData.Context);
             if (operation.IsActive)
             {
-                var entered = SqlDoor.EnterProvider(operation, connection, out var caller);
+                var entered = SqlDoor.EnterProvider(operation, out var caller);
                 _running[eventData.CommandId] = new Running(operation, connection, entered, caller, ProviderFailures.Watch());
             }
         }

@@ -27,13 +27,13 @@ internal sealed class DescribedCommand
         _queryText = options.QueryText;
         _maxQueryTextLength = options.MaxQueryTextLength;
         _shaped = options.RepeatedStatementThreshold > 0;
-        Description = description with { Ready = this };
+        Description = description with { Source = this };
         CreationTags = Execution.CreationTags.ArrayOf(description, facts, forSpan: true);
         MeasurementTags = Execution.CreationTags.ArrayOf(description, facts, forSpan: false);
     }
 
-    /// <summary>Gets the description, pointing back at this.</summary>
-    public SpanDescription Description { get; }
+    /// <summary>The description, pointing back at this; a field, so it is passed on by reference, never copied.</summary>
+    public readonly SpanDescription Description;
 
     /// <summary>Gets the tags the span is created with.</summary>
     public KeyValuePair<string, object?>[] CreationTags { get; }

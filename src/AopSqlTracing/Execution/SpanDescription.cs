@@ -22,8 +22,26 @@ internal readonly record struct SpanDescription(
     int BatchSize,
     string? Shape = null)
 {
-    /// <summary>Gets the command's description this is, with its attributes ready, when the command ran this text before.</summary>
-    public DescribedCommand? Ready { get; init; }
+    /// <summary>
+    /// Gets what a measurement reads its attributes from once the span has started, so an operation keeps one reference
+    /// instead of this description: the command's <see cref="DescribedCommand"/> (attributes ready) when it ran this
+    /// text before, else the <see cref="StatementInfo"/> or <see cref="BatchStatements"/> it was described from
+    /// (<see cref="SqlMetrics.Record"/> reads operation, collection, summary and procedure from either).
+    /// </summary>
+    public object? Source { get; init; }
+
+    // The steps that are not statements, described once as statements are (a measurement reads them as it reads one),
+    // in the order of SqlDoor.ConnectionOperation.
+    private static readonly StatementInfo[] Steps =
+    [
+        Step("open", null),
+        Step("begin", "BEGIN"),
+        Step("commit", "COMMIT"),
+        Step("rollback", "ROLLBACK"),
+        Step("savepoint", "SAVEPOINT"),
+        Step("rollback_to_savepoint", "ROLLBACK TO SAVEPOINT"),
+        Step("release_savepoint", "RELEASE SAVEPOINT"),
+    ];
 
     /// <summary>Describes a command (<paramref name="batch"/> null) or a batch; false, reported, when that throws.</summary>
     /// <param name="command">The provider's command, or null for a batch.</param>
@@ -59,18 +77,10 @@ internal readonly record struct SpanDescription(
     /// </summary>
     public static SpanDescription ForConnectionOperation(SqlDoor.ConnectionOperation operation, SqlTracingOptions options)
     {
-        var (kind, name) = operation switch
-        {
-            SqlDoor.ConnectionOperation.Begin => ("begin", "BEGIN"),
-            SqlDoor.ConnectionOperation.Commit => ("commit", "COMMIT"),
-            SqlDoor.ConnectionOperation.Rollback => ("rollback", "ROLLBACK"),
-            SqlDoor.ConnectionOperation.Savepoint => ("savepoint", "SAVEPOINT"),
-            SqlDoor.ConnectionOperation.RollbackToSavepoint => ("rollback_to_savepoint", "ROLLBACK TO SAVEPOINT"),
-            SqlDoor.ConnectionOperation.ReleaseSavepoint => ("release_savepoint", "RELEASE SAVEPOINT"),
-            _ => ("open", (string?)null),
-        };
+        var step = Steps[(int)operation];
+        var name = step.Operation;
         return new SpanDescription(
-            name is not null && options.SpanNaming == SqlSpanNaming.QuerySummary ? name : kind, name, name, null, null, null, 0);
+            name is not null && options.SpanNaming == SqlSpanNaming.QuerySummary ? name : step.Kind!, name, name, null, null, null, 0) { Source = step };
     }
 
     /// <param name="command">The provider's command.</param>
@@ -91,7 +101,7 @@ internal readonly record struct SpanDescription(
             var procedure = StatementInfo.ForProcedure(text, facts.Engine.Dialect);
             return new SpanDescription(
                 NameOf(procedure.Kind, procedure.Summary, facts, options), procedure.Operation, procedure.Summary, null, null, procedure.Procedure, 0,
-                options.RepeatedStatementThreshold > 0 ? procedure.NormalizedText : null);
+                options.RepeatedStatementThreshold > 0 ? procedure.NormalizedText : null) { Source = procedure };
         }
 
         var again = memory.LastStatement is { } last && ReferenceEquals(last.SourceText, text) && text is not null;
@@ -104,7 +114,7 @@ internal readonly record struct SpanDescription(
             options.QueryText == QueryTextMode.None ? null : QueryTexts.Cut(QueryTexts.Of(statement, options.QueryText), options.MaxQueryTextLength),
             statement.Procedure,
             0,
-            options.RepeatedStatementThreshold > 0 ? statement.SanitizedText : null);
+            options.RepeatedStatementThreshold > 0 ? statement.SanitizedText : null) { Source = statement };
 
         // The second run of a text makes its description to keep: a command run once allocates nothing for it.
         return again && type == CommandType.Text ? (memory.Described = new DescribedCommand(text!, facts, options, description)).Description : description;
@@ -131,8 +141,10 @@ internal readonly record struct SpanDescription(
             statements.Collection,
             options.QueryText == QueryTextMode.None ? null : QueryTexts.Cut(statements.Text, options.MaxQueryTextLength),
             null,
-            statements.Count);
+            statements.Count) { Source = statements };
     }
+
+    private static StatementInfo Step(string kind, string? name) => new(kind, name, null, kind) { Summary = name };
 
     // The conventions' name is the summary; the seed's, the statement's kind. Text that starts with no statement
     // keyword has neither, and is named by its engine, as the conventions say.

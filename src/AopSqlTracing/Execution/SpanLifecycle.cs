@@ -27,7 +27,7 @@ internal static class SpanLifecycle
     /// <param name="kind">Client for SQL, internal for a repository call.</param>
     /// <param name="parent">The chosen parent, or default for <see cref="Activity.Current"/> (a root when there is none).</param>
     /// <param name="tags">Tags a sampler sees before deciding (they are copied into the span).</param>
-    public static Activity? Create(string name, ActivityKind kind, ActivityContext parent, IEnumerable<KeyValuePair<string, object?>>? tags = null)
+    public static Activity? Create(string name, ActivityKind kind, in ActivityContext parent, IEnumerable<KeyValuePair<string, object?>>? tags = null)
     {
         try
         {

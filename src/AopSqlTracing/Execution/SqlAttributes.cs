@@ -16,13 +16,18 @@ internal static class SqlAttributes
     /// <summary>The attributes a span and a measurement share: engine, namespace, operation, collection, summary, procedure, server.</summary>
     public static void AddOperation<TSink>(ref TSink sink, in SpanDescription description, ConnectionFacts facts)
         where TSink : IAttributeSink
+        => AddOperation(ref sink, description.Operation, description.Collection, description.Summary, description.ProcedureName, facts);
+
+    /// <summary>The shared attributes, from the parts of a description a measurement keeps.</summary>
+    public static void AddOperation<TSink>(ref TSink sink, string? operation, string? collection, string? summary, string? procedure, ConnectionFacts facts)
+        where TSink : IAttributeSink
     {
         sink.Add(DbAttributes.SystemName, facts.Engine.SystemName);
         sink.Add(DbAttributes.Namespace, facts.Namespace);
-        sink.Add(DbAttributes.OperationName, description.Operation);
-        sink.Add(DbAttributes.CollectionName, description.Collection);
-        sink.Add(DbAttributes.QuerySummary, description.Summary);
-        sink.Add(DbAttributes.StoredProcedureName, description.ProcedureName);
+        sink.Add(DbAttributes.OperationName, operation);
+        sink.Add(DbAttributes.CollectionName, collection);
+        sink.Add(DbAttributes.QuerySummary, summary);
+        sink.Add(DbAttributes.StoredProcedureName, procedure);
         sink.Add(DbAttributes.ServerAddress, facts.Server.Address);
         sink.Add(DbAttributes.ServerPort, facts.Port);
     }

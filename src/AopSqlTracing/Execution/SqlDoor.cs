@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using AopSqlTracing.Engines;
 using AopSqlTracing.Marks;
 using AopSqlTracing.Statements;
 using Autofac;
@@ -103,7 +104,7 @@ internal static partial class SqlDoor
         var description = SpanDescription.ForConnectionOperation(operation, options);
         var facts = connection.Facts;
         var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command: null, options) : null;
-        return new SqlOperation(activity, options, facts, description, measuring);
+        return new SqlOperation(activity, options, facts, measuring ? description.Source : null);
     }
 
     /// <param name="method">The repository interface method called.</param>
@@ -133,12 +134,11 @@ internal static partial class SqlDoor
     /// call is its child. False, and nothing changed, when there is no window to open.
     /// </summary>
     /// <param name="operation">The operation whose provider call is about to run.</param>
-    /// <param name="connection">The connection it runs on.</param>
     /// <param name="caller">The caller's current activity, to hand to <see cref="ExitProvider"/>.</param>
-    public static bool EnterProvider(in SqlOperation operation, TracedConnection connection, out Activity? caller)
+    public static bool EnterProvider(in SqlOperation operation, out Activity? caller)
     {
         caller = null;
-        return operation.Activity is { } span && connection.Facts.Engine.ProviderIsListened && SpanLifecycle.EnterProviderCall(span, out caller);
+        return operation.Activity is { } span && operation.Facts!.Engine.ProviderIsListened && SpanLifecycle.EnterProviderCall(span, out caller);
     }
 
     /// <summary>Closes the window <see cref="EnterProvider"/> opened: the caller's current activity is back.</summary>
@@ -193,22 +193,50 @@ internal static partial class SqlDoor
         }
 
         var traced = listening && DecideSql(connection, marks, command is null ? SqlExecutionKind.Batch : SqlExecutionKind.Command, command, batch, ormContext, out var parent);
-        var facts = connection.Facts;
-        if ((!traced && !measuring) || !SpanDescription.TryDescribe(command, batch, facts, options, ref memory, ormContext is not null, out var description))
+        if (!traced && !measuring)
         {
             return default;
         }
 
+        // A command running the text it ran before goes on with its kept description, passed by reference: the
+        // description is neither made nor copied. (An ORM's command may be a script described as a batch: it describes.)
+        var facts = connection.Facts;
+        return command is not null && ormContext is null && memory.Described is { } described && described.Fits(command.CommandText, command.CommandType, facts, options)
+            ? Begin(command, facts, options, marks, traced, parent, measuring, described.Description)
+            : BeginDescribing(command, batch, facts, options, marks, traced, parent, measuring, ref memory, ormContext);
+    }
+
+    // Not inlined: the description it makes stays out of the frame of the common path (zeroed on every call).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SqlOperation BeginDescribing(
+        DbCommand? command,
+        DbBatch? batch,
+        ConnectionFacts facts,
+        SqlTracingOptions options,
+        in FoundMarks marks,
+        bool traced,
+        in ActivityContext parent,
+        bool measuring,
+        ref CommandMemory memory,
+        object? ormContext)
+        => SpanDescription.TryDescribe(command, batch, facts, options, ref memory, ormContext is not null, out var description)
+            ? Begin(command, facts, options, marks, traced, parent, measuring, description)
+            : default;
+
+    // Starts the span of what is described (when traced), counts its shape, comments its text, and makes the operation.
+    private static SqlOperation Begin(
+        DbCommand? command, ConnectionFacts facts, SqlTracingOptions options, in FoundMarks marks, bool traced, in ActivityContext parent, bool measuring, in SpanDescription description)
+    {
         var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command, options) : null;
         if (activity is not null && description.Shape is not null && marks.UnitOfWorkUnder(parent) is { } unitOfWork)
         {
             RepeatedStatements.Count(unitOfWork, description, facts, options);
         }
 
-        // sqlcommenter: the comment needs the span's id, so it is added once the span exists.
-        return command is not null && activity is not null && options.PropagateContext && TraceComments.Add(command, activity, facts.Engine.Dialect) is { } original
-            ? new SqlOperation(activity, options, facts, description, measuring, command, original)
-            : new SqlOperation(activity, options, facts, description, measuring);
+        // sqlcommenter: the comment needs the span's id, so it is added once the span exists. One operation made in
+        // one place: each construction site would be a copy of its own in the caller's frame.
+        var original = command is not null && activity is not null && options.PropagateContext ? TraceComments.Add(command, activity, facts.Engine.Dialect) : null;
+        return new SqlOperation(activity, options, facts, measuring ? description.Source : null, original is null ? null : command, original);
     }
 
     // The default policy with nothing marked answers from the options alone: no SqlExecution is built, no call made.

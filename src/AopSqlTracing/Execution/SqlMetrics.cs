@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AopSqlTracing.Engines;
+using AopSqlTracing.Statements;
 using System.Runtime.CompilerServices;
 
 namespace AopSqlTracing.Execution;
@@ -38,18 +39,18 @@ internal static class SqlMetrics
 
     /// <summary>Records one operation's duration, and a reader's rows, with the attributes of what ran.</summary>
     /// <param name="seconds">How long the operation took; the span's duration when it was traced.</param>
-    /// <param name="description">What ran.</param>
+    /// <param name="source">What ran: the <see cref="SpanDescription.Source"/> of its description.</param>
     /// <param name="facts">The connection it ran on.</param>
     /// <param name="failure">What it threw, or null.</param>
     /// <param name="returnedRows">The rows a reader handed out, or null for an operation without one.</param>
     // Its attribute list is kept out of its callers' stack frames (a frame is zeroed whole on every call).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Record(double seconds, in SpanDescription description, ConnectionFacts facts, Exception? failure, long? returnedRows)
+    public static void Record(double seconds, object source, ConnectionFacts facts, Exception? failure, long? returnedRows)
     {
         try
         {
             // A command run before: its attributes are ready, nothing is built.
-            if (failure is null && description.Ready is { } ready)
+            if (failure is null && source is DescribedCommand ready)
             {
                 var attributes = new ReadOnlySpan<KeyValuePair<string, object?>>(ready.MeasurementTags);
                 Duration.Record(seconds, attributes);
@@ -62,7 +63,19 @@ internal static class SqlMetrics
             }
 
             var tags = default(MeasurementTags);
-            SqlAttributes.AddOperation(ref tags, description, facts);
+            switch (source)
+            {
+                case DescribedCommand described:
+                    SqlAttributes.AddOperation(ref tags, described.Description, facts);
+                    break;
+                case StatementInfo statement:
+                    SqlAttributes.AddOperation(ref tags, statement.Operation, statement.Collection, statement.Summary, statement.Procedure, facts);
+                    break;
+                case BatchStatements batch:
+                    SqlAttributes.AddOperation(ref tags, batch.Operation, batch.Collection, batch.Summary, procedure: null, facts);
+                    break;
+            }
+
             if (failure is not null)
             {
                 SqlAttributes.AddFailure(ref tags, failure, facts.Engine);

@@ -17,29 +17,34 @@ internal readonly struct SqlOperation
 {
     private readonly DbCommand? _commentedCommand;
     private readonly string? _originalText;
-    private readonly SpanDescription _description;
+    // What the measurement reads its attributes from (a description's Source), not the description: one reference
+    // keeps the operation small, and it is copied whole wherever it goes. Null when the operation is not measured.
+    private readonly object? _measuredAs;
     private readonly ConnectionFacts? _facts;
     private readonly long _startTimestamp;
-    private readonly bool _measured;
 
-    /// <summary>An operation traced by <paramref name="activity"/> (when not null), measured when <paramref name="measured"/>.</summary>
+    /// <summary>An operation traced by <paramref name="activity"/> (when not null), measured when <paramref name="measuredAs"/> is not null.</summary>
+    /// <param name="activity">The span, or null.</param>
+    /// <param name="options">The options that apply.</param>
+    /// <param name="facts">The connection it runs on; null for a repository call.</param>
+    /// <param name="measuredAs">The <see cref="SpanDescription.Source"/> of what runs, when it is measured; else null.</param>
+    /// <param name="commentedCommand">The command a sqlcommenter comment was added to, or null.</param>
+    /// <param name="originalText">Its text before the comment.</param>
     public SqlOperation(
         Activity? activity,
         SqlTracingOptions options,
         ConnectionFacts? facts,
-        in SpanDescription description = default,
-        bool measured = false,
+        object? measuredAs = null,
         DbCommand? commentedCommand = null,
         string? originalText = null)
     {
         Activity = activity;
         Options = options;
         _facts = facts;
-        _description = description;
-        _measured = measured;
+        _measuredAs = measuredAs;
 
         // A traced operation's duration is its span's; an untraced one is timed here.
-        _startTimestamp = activity is null && measured ? Stopwatch.GetTimestamp() : 0;
+        _startTimestamp = activity is null && measuredAs is not null ? Stopwatch.GetTimestamp() : 0;
         _commentedCommand = commentedCommand;
         _originalText = originalText;
     }
@@ -53,13 +58,16 @@ internal readonly struct SqlOperation
     /// </summary>
     public TraceMark? UnitOfWork { get; init; }
 
+    /// <summary>Gets the facts of the connection it runs on; null for a repository call.</summary>
+    public ConnectionFacts? Facts => _facts;
+
     /// <summary>Gets the options that apply.</summary>
     public SqlTracingOptions? Options { get; }
 
     public bool IsTraced => Activity is not null;
 
     /// <summary>Gets whether there is anything to end: a span, a measurement, or both.</summary>
-    public bool IsActive => Activity is not null || _measured;
+    public bool IsActive => Activity is not null || _measuredAs is not null;
 
     public void Complete() => End(null);
 
@@ -101,9 +109,9 @@ internal readonly struct SqlOperation
             seconds = Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds;
         }
 
-        if (_measured)
+        if (_measuredAs is not null)
         {
-            SqlMetrics.Record(seconds, _description, _facts!, failure, returnedRows);
+            SqlMetrics.Record(seconds, _measuredAs, _facts!, failure, returnedRows);
         }
     }
 }

@@ -16,10 +16,10 @@ internal static class SqlSpanFactory
     /// <param name="facts">The connection it runs on.</param>
     /// <param name="command">The provider's command, for the user's <c>Enrich</c> and the parameters; null for a batch.</param>
     /// <param name="options">The traced database's options.</param>
-    public static Activity? StartSql(in SpanDescription description, ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
+    public static Activity? StartSql(in SpanDescription description, in ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
     {
         CreationTags tags;
-        if (description.Ready is { } ready)
+        if (description.Source is DescribedCommand ready)
         {
             tags = CreationTags.Of(ready.CreationTags);
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Data;
 using System.Data.Common;
 using AopSqlTracing.Engines;
@@ -51,7 +52,7 @@ internal class TracedConnection(TracedDatabase database, DbConnection target, IL
     /// Gets what spans say of the connection, read at the first traced operation since it last opened (and again
     /// once a guess about its engine can be replaced by what another connection showed).
     /// </summary>
-    public ConnectionFacts Facts => _facts is { Outdated: false } facts ? facts : _facts = ConnectionFacts.Of(Target);
+    public ConnectionFacts Facts => _facts is { Outdated: false } facts ? facts : ReadFacts();
 
     /// <summary>
     /// Gets whether only the server, once the connection is open, tells which engine it is (MySqlConnector: MariaDB
@@ -71,6 +72,10 @@ internal class TracedConnection(TracedDatabase database, DbConnection target, IL
             _policy = null;
         }
     }
+
+    // Not inlined: reading the facts is rare, and every door that asks for them would otherwise carry it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ConnectionFacts ReadFacts() => _facts = ConnectionFacts.Of(Target);
 
     /// <summary>Forgets the facts: the connection opened, closed or changed database, so they may differ now.</summary>
     public void FactsChanged() => _facts = null;

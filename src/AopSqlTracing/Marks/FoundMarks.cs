@@ -35,7 +35,10 @@ internal readonly struct FoundMarks
     /// connection's, the context's or the scope's mark (a command's own mark is used up at once: no unit of work).
     /// Null when the parent is none of theirs (<see cref="System.Diagnostics.Activity.Current"/>, a new root, a policy's own choice).
     /// </summary>
-    public TraceMark? UnitOfWorkUnder(System.Diagnostics.ActivityContext parent)
+    // Not inlined: asked only while repeated statements are counted, and its context comparisons would otherwise
+    // put their copies in the door's frame, zeroed on every traced command.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public TraceMark? UnitOfWorkUnder(in System.Diagnostics.ActivityContext parent)
     {
         if (parent == default)
         {

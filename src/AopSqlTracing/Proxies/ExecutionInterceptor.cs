@@ -151,7 +151,7 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
             : SqlDoor.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
         try
         {
-            if (!SqlDoor.EnterProvider(operation, connection, out var caller))
+            if (!SqlDoor.EnterProvider(operation, out var caller))
             {
                 invocation.Proceed();
             }

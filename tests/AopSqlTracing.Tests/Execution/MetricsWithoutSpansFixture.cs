@@ -50,4 +50,25 @@ public sealed class MetricsWithoutSpansFixture
         Assert.Single(metrics.Durations);
         Assert.Equal(0d, Assert.Single(metrics.ReturnedRows).Value);
     }
+
+    [Fact]
+    public void TransactionSteps_EachMeasuredAsItsOperation()
+    {
+        using var container = TestContainers.Sqlite(o => o.TraceTransactions = true);
+        using var connection = container.OpenConnection();
+        using var metrics = new MeasurementRecorder(collection: null);
+
+        using (var transaction = connection.BeginTransaction())
+        {
+            transaction.Commit();
+        }
+
+        using (var transaction = connection.BeginTransaction())
+        {
+            transaction.Rollback();
+        }
+
+        Assert.Equal(["BEGIN", "COMMIT", "BEGIN", "ROLLBACK"], metrics.Durations.Select(d => d.Attributes["db.operation.name"]));
+        Assert.Equal(["BEGIN", "COMMIT", "BEGIN", "ROLLBACK"], metrics.Durations.Select(d => d.Attributes["db.query.summary"]));
+    }
 }

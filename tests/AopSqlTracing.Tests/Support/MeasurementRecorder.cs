@@ -5,15 +5,16 @@ namespace AopSqlTracing.Tests.Support;
 
 /// <summary>
 /// Records the library's measurements with a <see cref="MeterListener"/>. Meter listeners are global: a test keeps
-/// only the measurements of its own table (<c>db.collection.name</c>), so tests running in parallel never mix.
+/// only the measurements of its own table (<c>db.collection.name</c>), so tests running in parallel never mix. A test
+/// that runs alone (<see cref="RunsAloneGroup"/>) may pass null to keep the measurements that name no table (a transaction's steps).
 /// </summary>
 public sealed class MeasurementRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<Measurement> _measurements = new();
-    private readonly string _collection;
+    private readonly string? _collection;
 
-    public MeasurementRecorder(string collection)
+    public MeasurementRecorder(string? collection)
     {
         _collection = collection;
         _listener.InstrumentPublished = (instrument, listener) =>
