@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using AopSqlTracing.Engines;
 
 namespace AopSqlTracing.Execution;
@@ -40,6 +41,22 @@ internal sealed class DescribedCommand
 
     /// <summary>Gets the attributes of a successful measurement.</summary>
     public KeyValuePair<string, object?>[] MeasurementTags { get; }
+
+    /// <summary>
+    /// Gets whether this describes <paramref name="command"/>'s text run as plain text on <paramref name="facts"/>
+    /// under <paramref name="options"/>; false when the provider's getters throw (the describing path reports it).
+    /// </summary>
+    public bool Fits(DbCommand command, ConnectionFacts facts, SqlTracingOptions options)
+    {
+        try
+        {
+            return Fits(command.CommandText, command.CommandType, facts, options);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Gets whether this describes <paramref name="text"/> run as plain text on <paramref name="facts"/> under <paramref name="options"/>.</summary>
     public bool Fits(string? text, CommandType type, ConnectionFacts facts, SqlTracingOptions options)

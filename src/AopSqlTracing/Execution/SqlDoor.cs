@@ -201,7 +201,7 @@ internal static partial class SqlDoor
         // A command running the text it ran before goes on with its kept description, passed by reference: the
         // description is neither made nor copied. (An ORM's command may be a script described as a batch: it describes.)
         var facts = connection.Facts;
-        return command is not null && ormContext is null && memory.Described is { } described && described.Fits(command.CommandText, command.CommandType, facts, options)
+        return command is not null && ormContext is null && memory.Described is { } described && described.Fits(command, facts, options)
             ? Begin(command, facts, options, marks, traced, parent, measuring, described.Description)
             : BeginDescribing(command, batch, facts, options, marks, traced, parent, measuring, ref memory, ormContext);
     }
