@@ -25,6 +25,7 @@ var types = new List<Type>
     typeof(ThroughputBenchmarks),
     typeof(EntityFrameworkBenchmarks),
     typeof(RepeatedStatementBenchmarks),
+    typeof(ConnectionStepBenchmarks),
 };
 
 if (PostgresBenchmarks.ConnectionString is null)
