@@ -23,7 +23,7 @@ namespace AopSqlTracing.EntityFrameworkCore.Internal;
 /// <see cref="SqlExecution.Context"/> are the same on both paths.
 /// </remarks>
 internal sealed partial class EfSqlTracingInterceptor(SqlTracingOptions options, ILifetimeScope? scope)
-    : IDbCommandInterceptor, IDbConnectionInterceptor
+    : IDbCommandInterceptor
 {
     private readonly ConcurrentDictionary<Guid, Running> _running = new();
     private ConditionalWeakTable<DbConnection, TracedConnection> _connections = new();
@@ -112,50 +112,6 @@ internal sealed partial class EfSqlTracingInterceptor(SqlTracingOptions options,
     public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
     {
         Canceled(eventData.CommandId, cancellationToken);
-        return Task.CompletedTask;
-    }
-
-    public InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
-        => BeginStep(SqlDoor.ConnectionOperation.Open, connection, eventData.ConnectionId, eventData.Context, result, result.IsSuppressed);
-
-    public ValueTask<InterceptionResult> ConnectionOpeningAsync(
-        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(BeginStep(SqlDoor.ConnectionOperation.Open, connection, eventData.ConnectionId, eventData.Context, result, result.IsSuppressed));
-
-    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Known(connection)?.FactsChanged();
-        End(eventData.ConnectionId, 0);
-    }
-
-    public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        ConnectionOpened(connection, eventData);
-        return Task.CompletedTask;
-    }
-
-    public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) => Fail(eventData.ConnectionId, eventData.Exception);
-
-    public Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Fail(eventData.ConnectionId, eventData.Exception);
-        return Task.CompletedTask;
-    }
-
-    // As on a traced connection: the provider closes its readers with the connection, so their spans end here.
-    public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Closed(connection);
-
-    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Closed(connection);
-        return Task.CompletedTask;
-    }
-
-    public void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Closed(connection);
-
-    public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Closed(connection);
         return Task.CompletedTask;
     }
 
@@ -264,15 +220,6 @@ internal sealed partial class EfSqlTracingInterceptor(SqlTracingOptions options,
         if (_running.TryGetValue(commandId, out var running))
         {
             Fail(commandId, running.Thrown?.Value ?? new OperationCanceledException(cancellationToken));
-        }
-    }
-
-    private void Closed(DbConnection connection)
-    {
-        if (Known(connection) is { } known)
-        {
-            known.FactsChanged();
-            known.FinishOpenReaders();
         }
     }
 

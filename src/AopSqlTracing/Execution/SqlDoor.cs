@@ -61,52 +61,6 @@ internal static partial class SqlDoor
                 || (SpanLifecycle.HasListeners && (options.TraceAllCommands || connection.Policy is not DefaultParentSpanPolicy)));
     }
 
-    /// <summary>
-    /// Gets whether <paramref name="options"/> trace <paramref name="operation"/> at all (its option is on): a caller
-    /// that must make or find something first to begin it (a data source's connection, an ORM's) asks before that.
-    /// </summary>
-    public static bool Watches(SqlTracingOptions options, ConnectionOperation operation)
-        => operation == ConnectionOperation.Open ? options.TraceConnectionOpen : options.TraceTransactions;
-
-    /// <summary>
-    /// Begins a step on a connection that is not a statement (opening it, a transaction's begin, commit, rollback or
-    /// savepoint): nothing at all unless its option is on; then the same gate, marks and policy as a command on that
-    /// connection, so its span goes under the parent the connection's statements get. A transaction's step is
-    /// measured as an operation; an open is not (it is no database operation).
-    /// </summary>
-    /// <param name="operation">The step.</param>
-    /// <param name="connection">The connection it is taken on (for a data source's open, a connection of the same source).</param>
-    /// <param name="ormContext">The ORM unit of work that takes it, or null.</param>
-    public static SqlOperation BeginConnectionOperation(ConnectionOperation operation, TracedConnection connection, object? ormContext = null)
-    {
-        var database = connection.Database;
-        if (!Watches(database.Options, operation) || !database.IsTracingEnabled)
-        {
-            return default;
-        }
-
-        var options = database.Options;
-        var listening = SpanLifecycle.HasListeners;
-        var measuring = operation != ConnectionOperation.Open && options.RecordMetrics && SqlMetrics.Enabled;
-        if (!listening && !measuring)
-        {
-            return default;
-        }
-
-        var marks = FoundMarks.Gather(command: null, connection.Target, connection.Scope, ormContext);
-        var kind = operation == ConnectionOperation.Open ? SqlExecutionKind.ConnectionOpen : SqlExecutionKind.Transaction;
-        var traced = listening && DecideSql(connection, marks, kind, command: null, batch: null, ormContext, out var parent);
-        if (!traced && !measuring)
-        {
-            return default;
-        }
-
-        var description = SpanDescription.ForConnectionOperation(operation, options);
-        var facts = connection.Facts;
-        var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command: null, options) : null;
-        return new SqlOperation(activity, options, facts, measuring ? description.Source : null);
-    }
-
     /// <param name="method">The repository interface method called.</param>
     /// <param name="spanName">The span's name.</param>
     /// <param name="functionName">Its <c>code.function.name</c>.</param>
@@ -150,32 +104,6 @@ internal static partial class SqlDoor
     /// <summary>Hands a reader's operation on to the reader, which ends it when it closes (or its connection does).</summary>
     public static DbDataReader ContinueInReader(DbDataReader reader, SqlOperation operation, TracedConnection connection)
         => new TracedDataReader(reader, operation, connection);
-
-    /// <summary>Ends the marks a unit of work's end ends, as the seed does: the connection's and the nearest marked scope's.</summary>
-    /// <param name="connection">The provider's connection.</param>
-    /// <param name="scope">The scope its traced connection was resolved in.</param>
-    public static void EndUnitOfWork(DbConnection connection, ILifetimeScope? scope) => TransactionMarks.End(connection, scope);
-
-    /// <summary>
-    /// Gets the lifetime scope an integration's work runs in, given the one its services came from: a pooled or
-    /// factory-made ORM context built with the container's root follows the scope marked in the current flow.
-    /// </summary>
-    public static ILifetimeScope? ScopeInUse(ILifetimeScope? configured) => FlowScope.Within(configured);
-
-    /// <summary>Notes the ORM unit of work the provider's <paramref name="command"/> runs for, for when it runs on a traced connection.</summary>
-    public static void RunsFor(DbCommand command, object ormContext) => OrmContexts.Set(command, ormContext);
-
-    /// <summary>Marks any object of an integration's (an ORM's unit of work): its SQL is traced under <paramref name="parent"/>.</summary>
-    public static void SetMark(object owner, ActivityContext? parent) => MarkTable.Set(owner, parent is { } context ? new TraceMark(context) : TraceMark.WithoutParent);
-
-    /// <summary>Marks an integration's object under <paramref name="span"/>, which hears of the unit of work's repeated statements.</summary>
-    public static void SetMark(object owner, Activity span) => MarkTable.Set(owner, new TraceMark(span));
-
-    /// <summary>Removes the mark of <paramref name="owner"/>.</summary>
-    public static void ClearMark(object owner) => MarkTable.Clear(owner);
-
-    /// <summary>Gets the mark of <paramref name="owner"/>.</summary>
-    public static SqlTraceMark GetMark(object owner) => TraceMark.ToPublic(MarkTable.Get(owner));
 
     // A command or a batch: traced when someone listens and the policy says so; measured whenever a meter listener
     // listens (RecordMetrics on), whatever the policy says. Neither: nothing is done at all.
