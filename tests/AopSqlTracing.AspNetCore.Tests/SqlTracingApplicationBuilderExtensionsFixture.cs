@@ -124,17 +124,8 @@ public sealed class SqlTracingApplicationBuilderExtensionsFixture
                 });
             },
             container => container.RegisterTracedDatabase(_ => new SqliteConnection("Data Source=:memory:")).InstancePerLifetimeScope());
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/leak");
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
-
-        using var response = await app.Client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!stopped.Any(span => span.Source.Name == SqlTracing.ActivitySourceName) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await GetInTraceAsync(app, "/leak", traceId);
+        await UntilStoppedAsync(stopped, SqlTracing.ActivitySourceName);
 
         var reader = Assert.Single(stopped, span => span.Source.Name == SqlTracing.ActivitySourceName);
         Assert.Equal("SELECT", reader.DisplayName);
@@ -177,23 +168,33 @@ public sealed class SqlTracingApplicationBuilderExtensionsFixture
             },
             container => container.RegisterTracedDatabase(_ => new SqliteConnection("Data Source=:memory:"), o => o.RepeatedStatementThreshold = 3)
                 .InstancePerLifetimeScope());
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders");
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
-
-        using var response = await app.Client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!stopped.Any(span => span.Source.Name == AspNetCoreSourceName) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await GetInTraceAsync(app, "/orders", traceId);
+        await UntilStoppedAsync(stopped, AspNetCoreSourceName);
 
         // The event is on the request's span when it stops, so an exporter sees it.
         var requestSpan = Assert.Single(stopped, span => span.Source.Name == AspNetCoreSourceName);
         var repeated = Assert.Single(requestSpan.Events, e => e.Name == "db.repeated_statement");
         Assert.Equal(4, Convert.ToInt32(repeated.Tags.Single(tag => tag.Key == "db.repeated_statement.count").Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("SELECT ? AS customer", repeated.Tags.Single(tag => tag.Key == "db.query.text").Value);
+    }
+
+    // A GET in the given trace (its traceparent), which must succeed.
+    private static async Task GetInTraceAsync(MiniApp app, string path, ActivityTraceId traceId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await app.Client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    // Spans stop after the response is sent: wait (a few seconds at most) for one of the source's.
+    private static async Task UntilStoppedAsync(ConcurrentQueue<Activity> stopped, string sourceName)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!stopped.Any(span => span.Source.Name == sourceName) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
     }
 
     private static ActivityListener ListenToRequests(ConcurrentQueue<Activity>? stopped = null, ActivityTraceId traceId = default)
