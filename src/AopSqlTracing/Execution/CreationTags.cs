@@ -5,8 +5,8 @@ namespace AopSqlTracing.Execution;
 /// <summary>
 /// The tags handed to <c>ActivitySource.CreateActivity</c>, so a head sampler can decide on the system, operation,
 /// table, summary, server and text. <see cref="System.Diagnostics.Activity"/> copies them into the span it creates, so one
-/// instance per thread is reused, and it is its own enumerator: passing them allocates nothing beyond the tags
-/// the span would carry anyway.
+/// instance per thread is reused while they are built, and it is its own enumerator: passing them allocates nothing
+/// beyond the tags the span would carry anyway. A command's ready tags have an instance of their own (<see cref="Over"/>).
 /// </summary>
 internal sealed class CreationTags : IAttributeSink, IEnumerable<KeyValuePair<string, object?>>, IEnumerator<KeyValuePair<string, object?>>
 {
@@ -15,14 +15,18 @@ internal sealed class CreationTags : IAttributeSink, IEnumerable<KeyValuePair<st
     [ThreadStatic]
     private static CreationTags? _cached;
 
-    private readonly KeyValuePair<string, object?>[] _buffer = new KeyValuePair<string, object?>[Capacity];
-
     // The buffer being filled, or a command's ready tags (DescribedCommand), handed over without a copy.
-    private KeyValuePair<string, object?>[] _tags;
+    private readonly KeyValuePair<string, object?>[] _tags;
     private int _count;
-
-    private CreationTags() => _tags = _buffer;
     private int _index = -1;
+
+    private CreationTags() => _tags = new KeyValuePair<string, object?>[Capacity];
+
+    private CreationTags(KeyValuePair<string, object?>[] ready)
+    {
+        _tags = ready;
+        _count = ready.Length;
+    }
 
     public KeyValuePair<string, object?> Current => _tags[_index];
 
@@ -36,14 +40,11 @@ internal sealed class CreationTags : IAttributeSink, IEnumerable<KeyValuePair<st
         return tags;
     }
 
-    /// <summary>Takes this thread's instance, enumerating <paramref name="ready"/> (which it never changes).</summary>
-    public static CreationTags Of(KeyValuePair<string, object?>[] ready)
-    {
-        var tags = Rent();
-        tags._tags = ready;
-        tags._count = ready.Length;
-        return tags;
-    }
+    /// <summary>
+    /// Makes an instance of its own over <paramref name="ready"/> (which it never changes), for a command that runs the
+    /// same text again: handed over without renting this thread's instance, never returned.
+    /// </summary>
+    public static CreationTags Over(KeyValuePair<string, object?>[] ready) => new(ready);
 
     /// <summary>The attributes of <paramref name="description"/> as an array: the span's creation tags, or a measurement's.</summary>
     public static KeyValuePair<string, object?>[] ArrayOf(in SpanDescription description, Engines.ConnectionFacts facts, bool forSpan)
@@ -66,12 +67,7 @@ internal sealed class CreationTags : IAttributeSink, IEnumerable<KeyValuePair<st
     /// <summary>Empties <paramref name="tags"/> and gives it back to this thread, once the span is created.</summary>
     public static void Return(CreationTags tags)
     {
-        if (ReferenceEquals(tags._tags, tags._buffer))
-        {
-            Array.Clear(tags._buffer, 0, tags._count);
-        }
-
-        tags._tags = tags._buffer;
+        Array.Clear(tags._tags, 0, tags._count);
         tags._count = 0;
         tags._index = -1;
         _cached = tags;

@@ -29,7 +29,7 @@ internal sealed class DescribedCommand
         _maxQueryTextLength = options.MaxQueryTextLength;
         _shaped = options.RepeatedStatementThreshold > 0;
         Description = description with { Source = this };
-        CreationTags = Execution.CreationTags.ArrayOf(description, facts, forSpan: true);
+        CreationTags = Execution.CreationTags.Over(Execution.CreationTags.ArrayOf(description, facts, forSpan: true));
         MeasurementTags = Execution.CreationTags.ArrayOf(description, facts, forSpan: false);
     }
 
@@ -37,7 +37,7 @@ internal sealed class DescribedCommand
     public readonly SpanDescription Description;
 
     /// <summary>Gets the tags the span is created with.</summary>
-    public KeyValuePair<string, object?>[] CreationTags { get; }
+    public CreationTags CreationTags { get; }
 
     /// <summary>Gets the attributes of a successful measurement.</summary>
     public KeyValuePair<string, object?>[] MeasurementTags { get; }

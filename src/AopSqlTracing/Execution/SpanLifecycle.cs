@@ -41,9 +41,15 @@ internal static class SpanLifecycle
     }
 
     /// <summary>Starts a created span; null when a listener's start callback threw (the span is then finished).</summary>
-    public static Activity? Start(Activity activity)
+    /// <param name="activity">The created span.</param>
+    /// <param name="current">
+    /// True for a call that runs at once in this flow and ends it there (<see cref="StopCurrent"/>): the span stays
+    /// <see cref="Activity.Current"/> for the call, as a span is for the code it times. False: the caller's current
+    /// activity is put back at once.
+    /// </param>
+    public static Activity? Start(Activity activity, bool current = false)
     {
-        var previous = Activity.Current;
+        var previous = current ? null : Activity.Current;
         try
         {
             activity.Start();
@@ -57,15 +63,19 @@ internal static class SpanLifecycle
         }
         finally
         {
-            // Start made the span current: the caller's is put back without asking (the setter skips an equal value).
-            Activity.Current = previous;
+            if (!current)
+            {
+                // Start made the span current: the caller's is put back without asking (the setter skips an equal value).
+                Activity.Current = previous;
+            }
         }
     }
 
     /// <summary>Finishes a span that ended well.</summary>
     public static void Stop(Activity activity)
     {
-        // Stop puts back the Activity that was current when the span started, even where the caller has moved on.
+        // Stop puts back the Activity that was current when the span started, even where the caller has moved on:
+        // the caller's is put back, unless the span itself is current (what Stop puts back is then the caller's).
         var current = Activity.Current;
         try
         {
@@ -77,18 +87,40 @@ internal static class SpanLifecycle
         }
         finally
         {
-            Restore(current);
+            if (current != activity)
+            {
+                Restore(current);
+            }
         }
     }
 
-    /// <summary>Marks the span as failed with <paramref name="exception"/>, as <paramref name="options"/> allow, and finishes it.</summary>
+    /// <summary>
+    /// Finishes a span started current for a call (<see cref="Start"/>), in the flow that started it: stopping it puts
+    /// back <paramref name="caller"/>, the activity current before it started, so nothing is read or compared here.
+    /// </summary>
+    /// <param name="activity">The span, current in this flow.</param>
+    /// <param name="caller">What was current before it started; put back here only when a listener's stop callback threw.</param>
+    public static void StopCurrent(Activity activity, Activity? caller)
+    {
+        try
+        {
+            activity.Stop();
+        }
+        catch (Exception exception)
+        {
+            SqlTracingEventSource.Log.TracingFailed("stop", exception);
+            RestoreCurrent(caller);
+        }
+    }
+
+    /// <summary>Marks the span as failed with <paramref name="exception"/>, as <paramref name="options"/> allow; the caller stops it.</summary>
     /// <param name="activity">The span.</param>
     /// <param name="exception">What the call threw; it goes on to the caller unchanged.</param>
     /// <param name="options">Whether the message may be recorded, and the hook to call.</param>
     /// <param name="engine">The engine that threw it, which tells how its error code is read.</param>
     // Off the common path: kept out of its callers' stack frames (a frame is zeroed whole on every call).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Fail(Activity activity, Exception exception, SqlTracingOptions options, DbEngine engine)
+    public static void MarkFailed(Activity activity, Exception exception, SqlTracingOptions options, DbEngine engine)
     {
         try
         {
@@ -109,8 +141,6 @@ internal static class SpanLifecycle
         {
             SqlTracingEventSource.Log.TracingFailed("error tags", tagging);
         }
-
-        Stop(activity);
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ internal static partial class SqlDoor
 
         var description = SpanDescription.ForConnectionOperation(operation, options);
         var facts = connection.Facts;
-        var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command: null, options) : null;
+        var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command: null, options, current: false) : null;
         return new SqlOperation(activity, options, facts, measuring ? description.Source : null);
     }
 

@@ -18,27 +18,38 @@ namespace AopSqlTracing.Execution;
 /// </summary>
 internal static partial class SqlDoor
 {
-    /// <summary>Begins a command's operation.</summary>
+    /// <summary>
+    /// Begins a command's operation for the provider's call that runs at once, in this flow (a proxy's execution): its
+    /// span, when there is one, stays <see cref="Activity.Current"/> for the call, as a span is for the code it times
+    /// (the provider's own spans are its children), until <see cref="SqlOperation.EndInCall"/> stops it and puts the
+    /// caller's back, or <see cref="ExitProvider"/> puts it back for a reader or a task to end the operation later.
+    /// </summary>
     /// <param name="command">The provider's command (not our proxy).</param>
     /// <param name="connection">The traced connection it runs on.</param>
     /// <param name="memory">The command's last classification and description, reused while its text is the same string.</param>
-    /// <param name="ormContext">The ORM unit of work that runs it (its mark applies, and a script is described as a batch), or null.</param>
-    public static SqlOperation BeginCommand(DbCommand command, TracedConnection connection, ref CommandMemory memory, object? ormContext = null)
-        => BeginSql(command, batch: null, connection, ref memory, ormContext ?? OrmContexts.Of(command));
+    public static SqlOperation BeginCall(DbCommand command, TracedConnection connection, ref CommandMemory memory)
+        => BeginSql(command, batch: null, connection, ref memory, OrmContexts.Of(command), forTheCall: true);
 
-    /// <inheritdoc cref="BeginCommand(DbCommand, TracedConnection, ref CommandMemory, object?)"/>
+    /// <summary>
+    /// Begins a command's operation whose provider call runs later, outside this method (an ORM's interceptor): the
+    /// caller's current activity stays current, and <see cref="EnterProvider"/> opens the provider-span window.
+    /// </summary>
+    /// <param name="command">The provider's command (not our proxy).</param>
+    /// <param name="connection">The traced connection it runs on.</param>
+    /// <param name="ormContext">The ORM unit of work that runs it (its mark applies, and a script is described as a batch), or null.</param>
     public static SqlOperation BeginCommand(DbCommand command, TracedConnection connection, object? ormContext)
     {
         var none = default(CommandMemory);
-        return BeginCommand(command, connection, ref none, ormContext);
+        return BeginSql(command, batch: null, connection, ref none, ormContext ?? OrmContexts.Of(command), forTheCall: false);
     }
 
+    /// <summary>Begins a batch's operation for the provider's call that runs at once, as <see cref="BeginCall(DbCommand, TracedConnection, ref CommandMemory)"/> does.</summary>
     /// <param name="batch">The provider's batch (not our proxy).</param>
     /// <param name="connection">The traced connection it runs on.</param>
-    public static SqlOperation BeginBatch(DbBatch batch, TracedConnection connection)
+    public static SqlOperation BeginCall(DbBatch batch, TracedConnection connection)
     {
         var none = default(CommandMemory);
-        return BeginSql(command: null, batch, connection, ref none, ormContext: null);
+        return BeginSql(command: null, batch, connection, ref none, ormContext: null, forTheCall: true);
     }
 
     /// <summary>
@@ -107,7 +118,7 @@ internal static partial class SqlDoor
 
     // A command or a batch: traced when someone listens and the policy says so; measured whenever a meter listener
     // listens (RecordMetrics on), whatever the policy says. Neither: nothing is done at all.
-    private static SqlOperation BeginSql(DbCommand? command, DbBatch? batch, TracedConnection connection, ref CommandMemory memory, object? ormContext)
+    private static SqlOperation BeginSql(DbCommand? command, DbBatch? batch, TracedConnection connection, ref CommandMemory memory, object? ormContext, bool forTheCall)
     {
         // A command's mark is used up by this execution whatever happens next, as the seed clears a statement's mark.
         var marks = FoundMarks.Gather(command, connection.Target, connection.Scope, ormContext);
@@ -130,8 +141,8 @@ internal static partial class SqlDoor
         // description is neither made nor copied. (An ORM's command may be a script described as a batch: it describes.)
         var facts = connection.Facts;
         return command is not null && ormContext is null && memory.Described is { } described && described.Fits(command, facts, options)
-            ? Begin(command, facts, options, marks, traced, parent, measuring, described.Description)
-            : BeginDescribing(command, batch, facts, options, marks, traced, parent, measuring, ref memory, ormContext);
+            ? Begin(command, facts, options, marks, traced, parent, measuring, described.Description, forTheCall)
+            : BeginDescribing(command, batch, facts, options, marks, traced, parent, measuring, ref memory, ormContext, forTheCall);
     }
 
     // Not inlined: the description it makes stays out of the frame of the common path (zeroed on every call).
@@ -146,17 +157,26 @@ internal static partial class SqlDoor
         in ActivityContext parent,
         bool measuring,
         ref CommandMemory memory,
-        object? ormContext)
+        object? ormContext,
+        bool forTheCall)
         => SpanDescription.TryDescribe(command, batch, facts, options, ref memory, ormContext is not null, out var description)
-            ? Begin(command, facts, options, marks, traced, parent, measuring, description)
+            ? Begin(command, facts, options, marks, traced, parent, measuring, description, forTheCall)
             : default;
 
     // Starts the span of what is described (when traced), counts its shape, comments its text, and makes the operation.
     private static SqlOperation Begin(
-        DbCommand? command, ConnectionFacts facts, SqlTracingOptions options, in FoundMarks marks, bool traced, in ActivityContext parent, bool measuring, in SpanDescription description)
+        DbCommand? command,
+        ConnectionFacts facts,
+        SqlTracingOptions options,
+        in FoundMarks marks,
+        bool traced,
+        in ActivityContext parent,
+        bool measuring,
+        in SpanDescription description,
+        bool forTheCall)
     {
-        var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command, options) : null;
-        if (activity is not null && description.Shape is not null && marks.UnitOfWorkUnder(parent) is { } unitOfWork)
+        var activity = traced ? SqlSpanFactory.StartSql(description, parent, facts, command, options, forTheCall) : null;
+        if (activity is not null && description.Shape is not null && marks.Any && marks.UnitOfWorkUnder(parent) is { } unitOfWork)
         {
             RepeatedStatements.Count(unitOfWork, description, facts, options);
         }

@@ -73,17 +73,31 @@ internal readonly struct SqlOperation
 
     public void Fail(Exception exception) => End(exception);
 
+    /// <summary>
+    /// Ends an operation begun for a call that ran at once, its span current for it (<c>SqlDoor.BeginCall</c>),
+    /// in the flow that began it: stopping the span puts back <paramref name="caller"/>.
+    /// </summary>
+    /// <param name="failure">What the call threw, or null.</param>
+    /// <param name="caller">The activity that was current before the operation began.</param>
+    public void EndInCall(Exception? failure, Activity? caller) => End(failure, returnedRows: null, inCall: true, caller);
+
     /// <summary>Ends the span and records the measurement: successful when <paramref name="failure"/> is null.</summary>
     /// <param name="failure">What the work threw, or null.</param>
     /// <param name="returnedRows">The rows a reader handed out, for a reader's operation.</param>
-    public void End(Exception? failure, long? returnedRows = null)
+    public void End(Exception? failure, long? returnedRows = null) => End(failure, returnedRows, inCall: false, caller: null);
+
+    private void End(Exception? failure, long? returnedRows, bool inCall, Activity? caller)
     {
         if (!IsActive)
         {
             return;
         }
 
-        TraceComments.Restore(_commentedCommand, _originalText);
+        if (_commentedCommand is not null)
+        {
+            TraceComments.Restore(_commentedCommand, _originalText);
+        }
+
         UnitOfWork?.End();
         double seconds;
         if (Activity is { } activity)
@@ -93,20 +107,25 @@ internal readonly struct SqlOperation
                 SqlAttributes.AddReturnedRows(activity, rows);
             }
 
-            if (failure is null)
+            if (failure is not null)
             {
-                SpanLifecycle.Stop(activity);
+                SpanLifecycle.MarkFailed(activity, failure, Options!, _facts?.Engine ?? DbEngine.Other);
+            }
+
+            if (inCall)
+            {
+                SpanLifecycle.StopCurrent(activity, caller);
             }
             else
             {
-                SpanLifecycle.Fail(activity, failure, Options!, _facts?.Engine ?? DbEngine.Other);
+                SpanLifecycle.Stop(activity);
             }
 
             seconds = activity.Duration.TotalSeconds;
         }
         else
         {
-            seconds = Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds;
+            seconds = (Stopwatch.GetTimestamp() - _startTimestamp) / (double)Stopwatch.Frequency;
         }
 
         if (_measuredAs is not null)

@@ -16,21 +16,22 @@ internal static class SqlSpanFactory
     /// <param name="facts">The connection it runs on.</param>
     /// <param name="command">The provider's command, for the user's <c>Enrich</c> and the parameters; null for a batch.</param>
     /// <param name="options">The traced database's options.</param>
-    public static Activity? StartSql(in SpanDescription description, in ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options)
+    /// <param name="current">Whether the span stays current for a call that runs at once (<see cref="SpanLifecycle.Start"/>).</param>
+    public static Activity? StartSql(in SpanDescription description, in ActivityContext parent, ConnectionFacts facts, DbCommand? command, SqlTracingOptions options, bool current)
     {
-        CreationTags tags;
-        if (description.Source is DescribedCommand ready)
+        var ready = (description.Source as DescribedCommand)?.CreationTags;
+        var tags = ready ?? CreationTags.Rent();
+        if (ready is null)
         {
-            tags = CreationTags.Of(ready.CreationTags);
-        }
-        else
-        {
-            tags = CreationTags.Rent();
             SqlAttributes.AddSpanCreation(tags, description, facts);
         }
 
         var activity = SpanLifecycle.Create(description.Name, ActivityKind.Client, parent, tags);
-        CreationTags.Return(tags);
+        if (ready is null)
+        {
+            CreationTags.Return(tags);
+        }
+
         if (activity is null)
         {
             return null;
@@ -41,7 +42,7 @@ internal static class SqlSpanFactory
             SqlAttributes.AddParameters(activity, command, options);
         }
 
-        if (SpanLifecycle.Start(activity) is not { } started)
+        if (SpanLifecycle.Start(activity, current) is not { } started)
         {
             return null;
         }

@@ -1,4 +1,7 @@
+using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using AopSqlTracing.Execution;
 using Castle.DynamicProxy;
@@ -20,6 +23,16 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         "set_DbConnection", "set_DbTransaction", "get_DbTransaction", nameof(ICloneable.Clone), "Dispose", nameof(DbCommand.DisposeAsync),
     ];
 
+    // A command's executing methods, told apart by reference before anything else: reflection hands out one MethodInfo
+    // per method and Castle's invocation carries that one, so this costs less per call than reading and switching on
+    // the name. A batch's methods (and any method this does not know) go through the switch by name.
+    private static readonly MethodInfo ExecuteNonQuery = CommandMethod(nameof(DbCommand.ExecuteNonQuery));
+    private static readonly MethodInfo ExecuteScalar = CommandMethod(nameof(DbCommand.ExecuteScalar));
+    private static readonly MethodInfo ExecuteReader = CommandMethod("ExecuteDbDataReader", typeof(CommandBehavior));
+    private static readonly MethodInfo ExecuteNonQueryAsync = CommandMethod(nameof(DbCommand.ExecuteNonQueryAsync), typeof(CancellationToken));
+    private static readonly MethodInfo ExecuteScalarAsync = CommandMethod(nameof(DbCommand.ExecuteScalarAsync), typeof(CancellationToken));
+    private static readonly MethodInfo ExecuteReaderAsync = CommandMethod("ExecuteDbDataReaderAsync", typeof(CommandBehavior), typeof(CancellationToken));
+
     // The traced connection the command runs on: it changes when the command is moved to another traced
     // connection, and is null on a connection we don't trace (the command then runs untraced).
     private ConnectionContext? _connection = connection;
@@ -32,6 +45,23 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
 
     public void Intercept(IInvocation invocation)
     {
+        var method = invocation.Method;
+        if (ReferenceEquals(method, ExecuteScalar) || ReferenceEquals(method, ExecuteNonQuery))
+        {
+            Execute(invocation, Run.Sync);
+            return;
+        }
+
+        if (ReferenceEquals(method, ExecuteReader) || ReferenceEquals(method, ExecuteReaderAsync)
+            || ReferenceEquals(method, ExecuteNonQueryAsync) || ReferenceEquals(method, ExecuteScalarAsync))
+        {
+            Execute(invocation, ReferenceEquals(method, ExecuteReader) ? Run.Reader
+                : ReferenceEquals(method, ExecuteReaderAsync) ? Run.ReaderAsync
+                : ReferenceEquals(method, ExecuteNonQueryAsync) ? Run.NonQueryAsync
+                : Run.ScalarAsync);
+            return;
+        }
+
         if (ProxyTargets.IsExtraInterfaceCall(invocation) && invocation.Method.Name != nameof(ICloneable.Clone))
         {
             ProxyTargets.Proceed(invocation);
@@ -107,6 +137,10 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         Completion.ReturnThenAlways(invocation, () => ProxyEvents.RaiseDisposed(proxy));
     }
 
+    private static MethodInfo CommandMethod(string name, params Type[] parameters)
+        => typeof(DbCommand).GetMethod(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, parameters)
+            ?? throw new MissingMethodException(nameof(DbCommand), name);
+
     private static T? Unwrap<T>(T? value)
         where T : class
         => value is null ? null : ProxyTargets.Unwrap(value);
@@ -141,42 +175,36 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
         }
     }
 
-    // Goes through the door: begins, runs the provider's call in the provider-span window, and hands the operation
-    // on to what ends it. Not inlined: its locals (the operation, the door's marks and description) would otherwise
-    // sit in the frame of every intercepted call, which the JIT zeroes whole on entry whichever path runs.
+    // Goes through the door: begins with the span current for the provider's call, as a span is for the code it
+    // times (the provider's own spans are its children), runs the call, and ends the operation (stopping the span
+    // puts the caller's current activity back) or hands it on to the reader or task that ends it, the caller's
+    // current activity put back first. Not inlined: its locals (the operation, the door's marks and description)
+    // would otherwise sit in the frame of every intercepted call, which the JIT zeroes whole on entry whichever path runs.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ExecuteThroughDoor(IInvocation invocation, ConnectionContext connection, Run run)
     {
-        var operation = invocation.InvocationTarget is DbCommand command ? SqlDoor.BeginCommand(command, connection, ref _memory)
-            : SqlDoor.BeginBatch((DbBatch)invocation.InvocationTarget!, connection);
+        var caller = Activity.Current;
+        var operation = invocation.InvocationTarget is DbCommand command ? SqlDoor.BeginCall(command, connection, ref _memory)
+            : SqlDoor.BeginCall((DbBatch)invocation.InvocationTarget!, connection);
         try
         {
-            if (!SqlDoor.EnterProvider(operation, out var caller))
-            {
-                invocation.Proceed();
-            }
-            else
-            {
-                try
-                {
-                    invocation.Proceed();
-                }
-                finally
-                {
-                    SqlDoor.ExitProvider(caller);
-                }
-            }
+            invocation.Proceed();
         }
         catch (Exception exception)
         {
-            operation.Fail(exception);
+            operation.EndInCall(exception, caller);
             throw;
         }
 
         if (run == Run.Sync)
         {
-            operation.Complete();
+            operation.EndInCall(failure: null, caller);
             return;
+        }
+
+        if (operation.IsTraced)
+        {
+            SqlDoor.ExitProvider(caller);
         }
 
         if (operation.IsActive)

@@ -5,9 +5,10 @@ using Microsoft.Data.Sqlite;
 namespace AopSqlTracing.Tests.Execution;
 
 /// <summary>
-/// Our span is <see cref="Activity.Current"/> during the provider's call only where the provider starts spans of its
-/// own and someone listens to them (Npgsql, MySqlConnector: see the MariaDB and PostgreSQL fixtures). Microsoft.Data.Sqlite
-/// has none, so code it calls back (a SQLite function) sees the caller's current activity, and nothing is written.
+/// Our span is <see cref="Activity.Current"/> inside the provider's call, as a span is for the code it times, whatever
+/// the provider: code it calls back (a SQLite function) sees the command's span, and the provider's own spans (Npgsql,
+/// MySqlConnector: see the MariaDB and PostgreSQL fixtures) are its children. The caller's current activity is the
+/// same before and after every call, whether it succeeds, fails, or hands a reader back.
 /// </summary>
 public sealed class ProviderCallFixture : IDisposable
 {
@@ -16,7 +17,7 @@ public sealed class ProviderCallFixture : IDisposable
     public void Dispose() => _recorder.Dispose();
 
     [Fact]
-    public void TracedCommand_ProviderWithoutSpansOfItsOwn_TheCallSeesTheCallersCurrentBeforeAndAfter()
+    public async Task TracedCommand_TheProvidersCallSeesTheCommandsSpan_TheCallerSeesItsOwnBeforeAndAfter()
     {
         using var container = TestContainers.Sqlite();
         using var connection = container.OpenConnection();
@@ -27,16 +28,26 @@ public sealed class ProviderCallFixture : IDisposable
             return 1;
         });
         var caller = Activity.Current;
+        var after = new List<Activity?>();
 
         connection.Command("SELECT current_span()").ExecuteScalar();
-        var afterScalar = Activity.Current;
-        Assert.ThrowsAny<SqliteException>(() => connection.Command("SELECT current_span() FROM missing_table").ExecuteScalar());
-        var afterFailure = Activity.Current;
+        after.Add(Activity.Current);
+        await connection.Command("SELECT current_span()").ExecuteScalarAsync();
+        after.Add(Activity.Current);
+        using (var reader = connection.Command("SELECT current_span()").ExecuteReader())
+        {
+            after.Add(Activity.Current);
+            Assert.True(reader.Read());
+        }
 
-        Assert.Same(caller, afterScalar);
-        Assert.Same(caller, afterFailure);
-        Assert.Equal([caller?.SpanId.ToHexString()], seen);
-        Assert.Equal(2, _recorder.Spans.Count);
+        after.Add(Activity.Current);
+        Assert.ThrowsAny<SqliteException>(() => connection.Command("SELECT current_span() FROM missing_table").ExecuteScalar());
+        after.Add(Activity.Current);
+
+        Assert.All(after, current => Assert.Same(caller, current));
+        Assert.Equal(4, _recorder.Spans.Count);
+        Assert.Equal(_recorder.Spans.Take(3).Select(span => (string?)span.SpanId.ToHexString()), seen);
+        Assert.All(_recorder.Spans, span => Assert.NotEqual(caller?.SpanId, span.SpanId));
     }
 
     [Fact]
