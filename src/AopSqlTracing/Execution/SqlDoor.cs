@@ -52,6 +52,9 @@ internal static partial class SqlDoor
         return BeginSql(command: null, batch, connection, ref none, ormContext: null, forTheCall: true);
     }
 
+    /// <summary>Gets whether anyone listens to the library's spans: false means no operation begun now has a span.</summary>
+    public static bool MayStartSpans => SpanLifecycle.HasListeners;
+
     /// <summary>
     /// Gets whether a command or batch on <paramref name="connection"/> may be traced or measured at all. False means
     /// beginning it would do nothing (no span, no measurement, no mark used up), so the caller runs it without
@@ -126,7 +129,7 @@ internal static partial class SqlDoor
         var options = database.Options;
         var listening = SpanLifecycle.HasListeners;
         var measuring = options.RecordMetrics && SqlMetrics.Enabled;
-        if (!database.IsTracingEnabled || (!listening && !measuring) || (command is not null && !UserHooks.Filter(options, command)))
+        if (!database.IsTracingEnabled || (!listening && !measuring) || (command is not null && options.Filter is not null && !UserHooks.Filter(options, command)))
         {
             return default;
         }

@@ -183,7 +183,8 @@ internal sealed class ExecutionInterceptor(ConnectionContext connection) : ITrac
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ExecuteThroughDoor(IInvocation invocation, ConnectionContext connection, Run run)
     {
-        var caller = Activity.Current;
+        // Read only where a span may start: a measured-only command has no current activity to put back.
+        var caller = SqlDoor.MayStartSpans ? Activity.Current : null;
         var operation = invocation.InvocationTarget is DbCommand command ? SqlDoor.BeginCall(command, connection, ref _memory)
             : SqlDoor.BeginCall((DbBatch)invocation.InvocationTarget!, connection);
         try
