@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace AopSqlTracing.Benchmarks.Interleaved;
 
 /// <summary>
-/// <c>interleaved [--rounds N] [--pg-rounds N] [--seed S] [--only sqlite|postgres|steps]</c>: issue 25's six figures,
+/// <c>interleaved [--rounds N] [--pg-rounds N] [--seed S] [--only sqlite|postgres|steps] [--processes N]</c>: issue 25's six figures,
 /// measured so that other load on a shared machine cannot fake them. Every round runs every variant of a phase (SQLite, then PostgreSQL) as a
 /// short batch, in a new random order; each batch follows one untimed run of the same variant (after a listener
 /// switch) and is timed as a whole on the wall clock and on the thread's CPU clock. Per variant and figure: the
@@ -34,6 +34,12 @@ public static class InterleavedProbe
 
     public static void Run(string[] args)
     {
+        if (Option(args, "--processes", 1) is > 1 and var processes)
+        {
+            ProcessMedian.Run(args, processes);
+            return;
+        }
+
         var rounds = Option(args, "--rounds", 2_000);
 
         // A PostgreSQL round costs ~0.2 ms and its differences are ~1 % of a round trip: it gets more rounds.
