@@ -9,9 +9,11 @@ namespace AopSqlTracing.Execution;
 /// Owns the library's <see cref="ActivitySource"/> and is the only code that creates, starts, fails and stops spans.
 /// Every step is guarded: a listener that throws costs the span, never the database call, and our spans never
 /// become <see cref="Activity.Current"/> for the caller: its current activity is the same before and after. The one
-/// window where a span of ours is current is the provider's own call (<see cref="EnterProviderCall"/>), when the
-/// provider's own source is listened to (<see cref="DbEngine.ProviderIsListened"/>), so that the spans a provider starts itself
-/// (MySqlConnector's, Npgsql's) are children of ours, not siblings.
+/// place where a span of ours is current is the provider's own call: started current for a call that runs at once
+/// (<see cref="Start"/>, <see cref="StopCurrent"/>), or, for an ORM's call that runs elsewhere, the window
+/// <see cref="EnterProviderCall"/> opens while the provider's own source is listened to
+/// (<see cref="DbEngine.ProviderIsListened"/>); so the spans a provider starts itself (MySqlConnector's, Npgsql's)
+/// are children of ours, not siblings.
 /// </summary>
 internal static class SpanLifecycle
 {

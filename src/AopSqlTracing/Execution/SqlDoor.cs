@@ -13,7 +13,8 @@ namespace AopSqlTracing.Execution;
 /// The one door every caller goes through (the Castle command and batch proxies, a data source's own commands, a
 /// <c>[Traced]</c> repository, the Entity Framework Core interceptors): <b>begin</b> is the one decision (database
 /// switched on, someone listening, the user's filter, the marks, the parent policy) and starts the span;
-/// <b>run</b> is the provider's call, with our span current for it while the provider's own spans are listened to;
+/// <b>run</b> is the provider's call, with our span current for it (for an ORM's call, while the provider's own spans
+/// are listened to);
 /// the <see cref="SqlOperation"/> it hands back is <b>ended</b> by whoever holds it when the work ends.
 /// </summary>
 internal static partial class SqlDoor
@@ -97,7 +98,8 @@ internal static partial class SqlDoor
     }
 
     /// <summary>
-    /// Opens the provider-span window: while the provider's own spans are listened to, our span is
+    /// Opens the provider-span window for an operation begun with <see cref="BeginCommand"/> (an ORM's): while the
+    /// provider's own spans are listened to, our span is
     /// <see cref="Activity.Current"/> from here to <see cref="ExitProvider"/>, so the span the provider starts for the
     /// call is its child. False, and nothing changed, when there is no window to open.
     /// </summary>
@@ -109,7 +111,11 @@ internal static partial class SqlDoor
         return operation.Activity is { } span && operation.Facts!.Engine.ProviderIsListened && SpanLifecycle.EnterProviderCall(span, out caller);
     }
 
-    /// <summary>Closes the window <see cref="EnterProvider"/> opened: the caller's current activity is back.</summary>
+    /// <summary>
+    /// Puts the caller's current activity back after the provider's call: closes the window <see cref="EnterProvider"/>
+    /// opened, or ends the span's time as current after <see cref="BeginCall(DbCommand, TracedConnection, ref CommandMemory)"/>
+    /// when a reader or a task ends the operation later.
+    /// </summary>
     public static void ExitProvider(Activity? caller) => SpanLifecycle.ExitProviderCall(caller);
 
     /// <summary>Reports a failure inside tracing, which never reaches the application.</summary>
