@@ -142,7 +142,7 @@ public static class SqlTracingRegistrationExtensions
         var databases = new TracedDatabases();
         builder.Properties[DatabasesKey] = databases;
         builder.RegisterInstance(databases).ExternallyOwned();
-        builder.RegisterServiceMiddlewareSource(ConnectionMiddleware.Instance);
+        builder.RegisterServiceMiddlewareSource(new ConnectionMiddleware());
         builder.RegisterInstance(DefaultParentSpanPolicy.Instance).As<IParentSpanPolicy>().PreserveExistingDefaults();
         builder.ComponentRegistryBuilder.Registered += (_, registered) =>
         {

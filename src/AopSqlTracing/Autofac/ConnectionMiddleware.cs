@@ -16,18 +16,16 @@ namespace AopSqlTracing.Autofac;
 /// <remarks>
 /// A service middleware, so it runs on every resolve, also of a shared instance, and at its very start: the scope
 /// the request comes from, before Autofac picks the scope that owns the instance, is the one whose marks apply
-/// (<see cref="ConnectionProxies"/>).
+/// (<see cref="ConnectionProxies"/>). One per container.
 /// </remarks>
 internal sealed class ConnectionMiddleware : IResolveMiddleware, IServiceMiddlewareSource
 {
     /// <summary>Metadata key of a traced connection registration: its <see cref="TracedDatabase"/>.</summary>
     public const string DatabaseKey = "AopSqlTracing.Database";
 
-    public static readonly ConnectionMiddleware Instance = new();
-
-    private ConnectionMiddleware()
-    {
-    }
+    // The registration this container's middleware last handed out a connection for, with its database: nearly every
+    // container has one traced connection registration, so its metadata (keyed by string) is read once, not per resolve.
+    private KnownRegistration? _last;
 
     public PipelinePhase Phase => PipelinePhase.ResolveRequestStart;
 
@@ -52,7 +50,7 @@ internal sealed class ConnectionMiddleware : IResolveMiddleware, IServiceMiddlew
     {
         var requesting = context.ActivationScope;
         next(context);
-        if (context.Instance is { } instance && !ProxyTargets.IsOurs(instance) && DatabaseOf(context.Registration) is { } database)
+        if (context.Instance is { } instance && !ProxyTargets.IsOurs(instance) && DatabaseFor(context.Registration) is { } database)
         {
             context.Instance = instance switch
             {
@@ -64,4 +62,19 @@ internal sealed class ConnectionMiddleware : IResolveMiddleware, IServiceMiddlew
     }
 
     public override string ToString() => nameof(ConnectionMiddleware);
+
+    private TracedDatabase? DatabaseFor(IComponentRegistration registration)
+    {
+        if (_last is { } last && ReferenceEquals(last.Registration, registration))
+        {
+            return last.Database;
+        }
+
+        var database = DatabaseOf(registration);
+        _last = new KnownRegistration(registration, database);
+        return database;
+    }
+
+    // One object, so a reader on another thread sees a registration and its database together.
+    private sealed record KnownRegistration(IComponentRegistration Registration, TracedDatabase? Database);
 }

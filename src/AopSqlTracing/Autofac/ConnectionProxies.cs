@@ -69,23 +69,26 @@ internal static class ConnectionProxies
         var connection = DbProxyFactory.CreateConnection(target, database, requesting);
         if (ReferenceEquals(requesting, context.ActivationScope))
         {
-            // Autofac disposes the provider's connection, once; the proxy is ended just before it (not disposed,
-            // which would dispose the provider's connection a second time), so readers still open when the scope
-            // ends have their spans finished and the proxy's Disposed subscribers hear of it.
+            // Autofac disposes the provider's connection, once; the proxy is ended just before it by its context (not
+            // disposed, which would dispose the provider's connection a second time), so readers still open when the
+            // scope ends have their spans finished and the proxy's Disposed subscribers hear of it.
             if (context.NewInstanceActivated && context.Registration.Ownership == InstanceOwnership.OwnedByLifetimeScope)
             {
-                context.ActivationScope.Disposer.AddInstanceForAsyncDisposal(new ProxyEnd(connection));
+                context.ActivationScope.Disposer.AddInstanceForAsyncDisposal(connection);
             }
         }
         else
         {
-            // Another scope's proxy of a shared connection: when that scope ends, its open readers end; the
-            // connection itself is not its to dispose.
-            requesting.CurrentScopeEnding += (_, _) => connection.FinishOpenReaders();
+            EndReadersWith(requesting, connection);
         }
 
         return connection;
     }
+
+    // Another scope's proxy of a shared connection: when that scope ends, its open readers end; the connection itself
+    // is not its to dispose. Its own method: the lambda's closure would otherwise be allocated on every resolve.
+    private static void EndReadersWith(ILifetimeScope requesting, ConnectionContext connection)
+        => requesting.CurrentScopeEnding += (_, _) => connection.FinishOpenReaders();
 
     // Almost every scope resolves one connection: that one is kept inline, others in a short list.
     private sealed class PerScope

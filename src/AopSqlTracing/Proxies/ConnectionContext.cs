@@ -12,7 +12,7 @@ namespace AopSqlTracing.Proxies;
 /// (<see cref="TracedConnection"/>): the proxy the user holds, its latest transaction, its event subscribers.
 /// </summary>
 /// <remarks>The connection's interceptor derives from it, so a resolved connection costs one object for both.</remarks>
-internal abstract class ConnectionContext(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
+internal abstract partial class ConnectionContext(TracedDatabase database, DbConnection target, ILifetimeScope? scope)
     : TracedConnection(database, target, scope)
 {
     // Few connections have StateChange subscribers: their wrapped handlers live beside them, not in every context.

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using AopSqlTracing.Tests.Support;
+using Autofac;
 using Castle.DynamicProxy;
 using Microsoft.Data.Sqlite;
 
@@ -91,6 +93,27 @@ public sealed class AllocationFixture
         var counting = TracedBytes(1_000_000);
 
         Assert.Equal(off, counting);
+    }
+
+    [Fact]
+    public void ResolvingATracedConnection_AllocatesItsCastleProxyAndOneContextBeyondAPlainRegistration()
+    {
+        // Externally owned on both sides: a scope's disposer list grows by doubling, which no exact count survives.
+        var plainBuilder = new ContainerBuilder();
+        plainBuilder.Register(_ => new SqliteConnection(TestContainers.InMemory)).As<DbConnection>().ExternallyOwned();
+        var tracedBuilder = new ContainerBuilder();
+        tracedBuilder.RegisterTracedDatabase(_ => new SqliteConnection(TestContainers.InMemory)).ExternallyOwned();
+        using var plain = plainBuilder.Build();
+        using var traced = tracedBuilder.Build();
+        var sample = traced.Resolve<DbConnection>();
+        var proxyBytes = BytesPerCall(() => RuntimeHelpers.GetUninitializedObject(sample.GetType()));
+        var interceptorArrayBytes = BytesPerCall(() => _ = new IInterceptor[1]);
+        var contextBytes = BytesPerCall(() => RuntimeHelpers.GetUninitializedObject(((IProxyTargetAccessor)sample).GetInterceptors()[0].GetType()));
+
+        var plainBytes = BytesPerCall(() => plain.Resolve<DbConnection>());
+        var tracedBytes = BytesPerCall(() => traced.Resolve<DbConnection>());
+
+        Assert.Equal(proxyBytes + interceptorArrayBytes + contextBytes, tracedBytes - plainBytes);
     }
 
     private static DbCommand PointSelect(DbConnection connection)
