@@ -43,7 +43,7 @@ internal static class SqlMetrics
     /// <param name="facts">The connection it ran on.</param>
     /// <param name="failure">What it threw, or null.</param>
     /// <param name="returnedRows">The rows a reader handed out, or null for an operation without one.</param>
-    // Its attribute list is kept out of its callers' stack frames (a frame is zeroed whole on every call).
+    // Not inlined: its try/catch stays out of its callers' frames.
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Record(double seconds, object source, ConnectionFacts facts, Exception? failure, long? returnedRows)
     {
@@ -62,35 +62,43 @@ internal static class SqlMetrics
                 return;
             }
 
-            var tags = default(MeasurementTags);
-            switch (source)
-            {
-                case DescribedCommand described:
-                    SqlAttributes.AddOperation(ref tags, described.Description, facts);
-                    break;
-                case StatementInfo statement:
-                    SqlAttributes.AddOperation(ref tags, statement.Operation, statement.Collection, statement.Summary, statement.Procedure, facts);
-                    break;
-                case BatchStatements batch:
-                    SqlAttributes.AddOperation(ref tags, batch.Operation, batch.Collection, batch.Summary, procedure: null, facts);
-                    break;
-            }
-
-            if (failure is not null)
-            {
-                SqlAttributes.AddFailure(ref tags, failure, facts.Engine);
-            }
-
-            Duration.Record(seconds, tags.List);
-            if (returnedRows is { } rows && ReturnedRows.Enabled)
-            {
-                ReturnedRows.Record(rows, tags.List);
-            }
+            RecordBuilt(seconds, source, facts, failure, returnedRows);
         }
         catch (Exception exception)
         {
             // A meter listener that throws costs the measurement, never the database call.
             SqlTracingEventSource.Log.TracingFailed("metrics", exception);
+        }
+    }
+
+    // The attributes built for this measurement: a first run, a failure, a batch. Not inlined: the attribute list on
+    // the stack would otherwise be zeroed in every measurement's frame, also a ready command's.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RecordBuilt(double seconds, object source, ConnectionFacts facts, Exception? failure, long? returnedRows)
+    {
+        var tags = default(MeasurementTags);
+        switch (source)
+        {
+            case DescribedCommand described:
+                SqlAttributes.AddOperation(ref tags, described.Description, facts);
+                break;
+            case StatementInfo statement:
+                SqlAttributes.AddOperation(ref tags, statement.Operation, statement.Collection, statement.Summary, statement.Procedure, facts);
+                break;
+            case BatchStatements batch:
+                SqlAttributes.AddOperation(ref tags, batch.Operation, batch.Collection, batch.Summary, procedure: null, facts);
+                break;
+        }
+
+        if (failure is not null)
+        {
+            SqlAttributes.AddFailure(ref tags, failure, facts.Engine);
+        }
+
+        Duration.Record(seconds, tags.List);
+        if (returnedRows is { } rows && ReturnedRows.Enabled)
+        {
+            ReturnedRows.Record(rows, tags.List);
         }
     }
 
