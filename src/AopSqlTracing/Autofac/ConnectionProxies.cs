@@ -36,9 +36,8 @@ internal static class ConnectionProxies
         return Shared(target, database, requesting, context);
     }
 
-    // Its own method: the lambda's closure would otherwise be allocated on every resolve, shared or not.
     private static DbConnection Shared(DbConnection target, TracedDatabase database, ILifetimeScope requesting, ResolveRequestContext context)
-        => (DbConnection)Remembered(requesting, target, () => Create(target, database, requesting, context).Proxy);
+        => Remembered(requesting, target, (target, database, requesting, context), static made => Create(made.target, made.database, made.requesting, made.context).Proxy);
 
     /// <summary>The traced data source handed out for <paramref name="target"/> in <paramref name="requesting"/>.</summary>
     /// <remarks>
@@ -46,19 +45,22 @@ internal static class ConnectionProxies
     /// a proxy disposed by the user disposes it as the raw one would be.
     /// </remarks>
     public static DbDataSource For(DbDataSource target, TracedDatabase database, ILifetimeScope requesting)
-        => (DbDataSource)Remembered(requesting, target, () => DbProxyFactory.CreateDataSource(target, database, requesting));
+        => Remembered(requesting, target, (target, database, requesting), static made => DbProxyFactory.CreateDataSource(made.target, made.database, made.requesting));
 
-    private static object Remembered(ILifetimeScope requesting, object target, Func<object> create)
+    // What the proxy is made of goes in as a value and the maker is static: a resolve that finds its proxy (every
+    // resolve of a shared connection but the scope's first) allocates nothing here.
+    private static TProxy Remembered<TProxy, TMadeOf>(ILifetimeScope requesting, object target, TMadeOf madeOf, Func<TMadeOf, TProxy> create)
+        where TProxy : class
     {
         var perScope = Proxies.GetValue(requesting, static _ => new PerScope());
         lock (perScope)
         {
-            if (perScope.Find(target) is { } known)
+            if (perScope.Find(target) is TProxy known)
             {
                 return known;
             }
 
-            var proxy = create();
+            var proxy = create(madeOf);
             perScope.Add(target, proxy);
             return proxy;
         }
@@ -98,7 +100,26 @@ internal static class ConnectionProxies
         private List<KeyValuePair<object, object>>? _others;
 
         public object? Find(object target)
-            => ReferenceEquals(_firstTarget, target) ? _firstProxy : _others?.Find(entry => ReferenceEquals(entry.Key, target)).Value;
+        {
+            if (ReferenceEquals(_firstTarget, target))
+            {
+                return _firstProxy;
+            }
+
+            // A loop, not List.Find: its lambda would capture the target, a closure made on every look-up.
+            if (_others is not null)
+            {
+                foreach (var (known, proxy) in _others)
+                {
+                    if (ReferenceEquals(known, target))
+                    {
+                        return proxy;
+                    }
+                }
+            }
+
+            return null;
+        }
 
         public void Add(object target, object proxy)
         {

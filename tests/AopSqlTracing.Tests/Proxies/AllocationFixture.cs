@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using AopSqlTracing.Tests.Support;
 using Autofac;
+using Autofac.Core.Resolving.Pipeline;
 using Castle.DynamicProxy;
 using Microsoft.Data.Sqlite;
 
@@ -114,6 +115,28 @@ public sealed class AllocationFixture
         var tracedBytes = BytesPerCall(() => traced.Resolve<DbConnection>());
 
         Assert.Equal(proxyBytes + interceptorArrayBytes + contextBytes, tracedBytes - plainBytes);
+    }
+
+    [Fact]
+    public void ResolvingASharedConnectionAgain_AllocatesNothingBeyondAnyServiceMiddleware()
+    {
+        // The floor is a plain registration behind a pass-through service middleware at the phase ours runs in:
+        // Autofac allocates for any service middleware on a shared instance's path (152 B with Autofac 9).
+        var plainBuilder = new ContainerBuilder();
+        plainBuilder.Register(_ => new SqliteConnection(TestContainers.InMemory)).As<DbConnection>().InstancePerLifetimeScope();
+        plainBuilder.RegisterServiceMiddleware<DbConnection>(PipelinePhase.ResolveRequestStart, (context, next) => next(context));
+        var tracedBuilder = new ContainerBuilder();
+        tracedBuilder.RegisterTracedDatabase(_ => new SqliteConnection(TestContainers.InMemory)).InstancePerLifetimeScope();
+        using var plain = plainBuilder.Build();
+        using var traced = tracedBuilder.Build();
+        using var plainScope = plain.BeginLifetimeScope();
+        using var tracedScope = traced.BeginLifetimeScope();
+        var first = tracedScope.Resolve<DbConnection>();
+
+        var plainBytes = BytesPerCall(() => plainScope.Resolve<DbConnection>());
+        var tracedBytes = BytesPerCall(() => Assert.Same(first, tracedScope.Resolve<DbConnection>()));
+
+        Assert.Equal(plainBytes, tracedBytes);
     }
 
     private static DbCommand PointSelect(DbConnection connection)
