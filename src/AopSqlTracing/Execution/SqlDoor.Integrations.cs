@@ -5,10 +5,17 @@ using Autofac;
 
 namespace AopSqlTracing.Execution;
 
-// What an integration (an ORM's adapter) asks of the marks, through the door: its own unit of work's mark, the scope
-// its work runs in, and the end of a unit of work.
+// What an integration (an ORM's adapter) asks of the door beside beginning: of the marks, its own unit of work's mark,
+// the scope its work runs in and the end of a unit of work; a reader to end its operation; a failure to report.
 internal static partial class SqlDoor
 {
+    /// <summary>Hands a reader's operation on to the reader, which ends it when it closes (or its connection does).</summary>
+    public static DbDataReader ContinueInReader(DbDataReader reader, SqlOperation operation, TracedConnection connection)
+        => new TracedDataReader(reader, operation, connection);
+
+    /// <summary>Reports a failure inside tracing, which never reaches the application.</summary>
+    public static void ReportFailure(string step, Exception exception) => SqlTracingEventSource.Log.TracingFailed(step, exception);
+
     /// <summary>Ends the marks a unit of work's end ends, as the seed does: the connection's and the nearest marked scope's.</summary>
     /// <param name="connection">The provider's connection.</param>
     /// <param name="scope">The scope its traced connection was resolved in.</param>

@@ -118,13 +118,6 @@ internal static partial class SqlDoor
     /// </summary>
     public static void ExitProvider(Activity? caller) => SpanLifecycle.ExitProviderCall(caller);
 
-    /// <summary>Reports a failure inside tracing, which never reaches the application.</summary>
-    public static void ReportFailure(string step, Exception exception) => SqlTracingEventSource.Log.TracingFailed(step, exception);
-
-    /// <summary>Hands a reader's operation on to the reader, which ends it when it closes (or its connection does).</summary>
-    public static DbDataReader ContinueInReader(DbDataReader reader, SqlOperation operation, TracedConnection connection)
-        => new TracedDataReader(reader, operation, connection);
-
     // A command or a batch: traced when someone listens and the policy says so; measured whenever a meter listener
     // listens (RecordMetrics on), whatever the policy says. Neither: nothing is done at all.
     private static SqlOperation BeginSql(DbCommand? command, DbBatch? batch, TracedConnection connection, ref CommandMemory memory, object? ormContext, bool forTheCall)
